@@ -1,0 +1,290 @@
+"""The expression language of criteria and rows.
+
+Analysts write conditions as readable text::
+
+    conservative_care_weeks >= 4 or conservative_care_intolerant
+    indication in [axial_pain, other] and not mass_excluded
+    cpt == 64479 and particulate_steroid
+
+Grammar (``not`` binds tighter than ``and``, ``and`` tighter than ``or``)::
+
+    expr    := and ('or' and)*
+    and     := unary ('and' unary)*
+    unary   := 'not' unary | primary
+    primary := '(' expr ')' | 'true' | 'false'
+             | NAME                      a bool fact or a criterion
+             | NAME OP value             OP is one of < <= > >= == !=
+             | NAME 'in' list | NAME 'not' 'in' list
+    list    := '[' value (',' value)* ']'
+    value   := NUMBER | 'quoted text' | "quoted text" | BAREWORD | true | false
+
+The text is parsed here, by hand; it is never evaluated by Python and never
+pasted into ASP program text. Every node records its character offset so that
+errors point at the column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Union
+
+Value = Union[bool, int, str]
+
+COMPARISON_OPS = ("<=", ">=", "==", "!=", "<", ">")
+
+
+@dataclass(frozen=True)
+class Name:
+    """A bare name: a bool fact or a criterion."""
+
+    name: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Compare:
+    """``fact OP value``."""
+
+    fact: str
+    op: str
+    value: Value
+    pos: int
+    value_pos: int
+
+
+@dataclass(frozen=True)
+class Member:
+    """``fact in [values]`` or, negated, ``fact not in [values]``."""
+
+    fact: str
+    values: tuple[Value, ...]
+    negated: bool
+    pos: int
+    value_pos: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Expr
+    pos: int
+
+
+@dataclass(frozen=True)
+class And:
+    operands: tuple[Expr, ...]
+    pos: int
+
+
+@dataclass(frozen=True)
+class Or:
+    operands: tuple[Expr, ...]
+    pos: int
+
+
+@dataclass(frozen=True)
+class Const:
+    value: bool
+    pos: int
+
+
+Expr = Union[Name, Compare, Member, Not, And, Or, Const]
+
+_KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<num>-?\d+(?![\w.]))
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<str>'[^']*'|"[^"]*")
+  | (?P<op><=|>=|==|!=|<|>)
+  | (?P<punct>[()\[\],])
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # num, name, str, op, punct, kw, end
+    text: str
+    pos: int
+
+
+class ParseError(Exception):
+    """A syntax error at a character offset of the expression."""
+
+    def __init__(self, message: str, pos: int, expected: str, found: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+        self.expected = expected
+        self.found = found
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            raise ParseError(
+                "unexpected character", pos, "a name, number, operator or bracket", repr(text[pos])
+            )
+        kind = match.lastgroup or ""
+        word = match.group()
+        if kind == "name" and word in _KEYWORDS:
+            kind = "kw"
+        if kind != "ws":
+            tokens.append(_Token(kind, word, pos))
+        pos = match.end()
+    tokens.append(_Token("end", "", len(text)))
+    return tokens
+
+
+def _describe(token: _Token) -> str:
+    return "the end of the expression" if token.kind == "end" else repr(token.text)
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = _tokenize(text)
+        self.index = 0
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def _take(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def _at(self, kind: str, text: str | None = None) -> bool:
+        token = self.current
+        return token.kind == kind and (text is None or token.text == text)
+
+    def _expect(self, kind: str, text: str, expected: str) -> _Token:
+        if not self._at(kind, text):
+            self._fail(expected)
+        return self._take()
+
+    def _fail(self, expected: str) -> None:
+        token = self.current
+        raise ParseError(f"unexpected {_describe(token)}", token.pos, expected, _describe(token))
+
+    def parse(self) -> Expr:
+        if self._at("end"):
+            self._fail("a condition")
+        expr = self._or()
+        if not self._at("end"):
+            self._fail("'and', 'or' or the end of the expression")
+        return expr
+
+    def _or(self) -> Expr:
+        start = self.current.pos
+        operands = [self._and()]
+        while self._at("kw", "or"):
+            self._take()
+            operands.append(self._and())
+        return operands[0] if len(operands) == 1 else Or(tuple(operands), start)
+
+    def _and(self) -> Expr:
+        start = self.current.pos
+        operands = [self._unary()]
+        while self._at("kw", "and"):
+            self._take()
+            operands.append(self._unary())
+        return operands[0] if len(operands) == 1 else And(tuple(operands), start)
+
+    def _unary(self) -> Expr:
+        if self._at("kw", "not"):
+            token = self._take()
+            return Not(self._unary(), token.pos)
+        return self._primary()
+
+    def _primary(self) -> Expr:
+        token = self.current
+        if self._at("punct", "("):
+            self._take()
+            inner = self._or()
+            self._expect("punct", ")", "')'")
+            return inner
+        if self._at("kw", "true") or self._at("kw", "false"):
+            self._take()
+            return Const(token.text == "true", token.pos)
+        if token.kind != "name":
+            self._fail("a fact or criterion name, 'not', 'true', 'false' or '('")
+        self._take()
+        if self._at("op"):
+            op = self._take().text
+            value_pos = self.current.pos
+            return Compare(token.text, op, self._value(), token.pos, value_pos)
+        if self._at("kw", "in"):
+            self._take()
+            values, positions = self._list()
+            return Member(token.text, values, False, token.pos, positions)
+        if self._at("kw", "not") and self.tokens[self.index + 1].text == "in":
+            self.index += 2
+            values, positions = self._list()
+            return Member(token.text, values, True, token.pos, positions)
+        return Name(token.text, token.pos)
+
+    def _value(self) -> Value:
+        token = self.current
+        if token.kind == "num":
+            self._take()
+            return int(token.text)
+        if token.kind == "str":
+            self._take()
+            return token.text[1:-1]
+        if token.kind == "name":
+            self._take()
+            return token.text
+        if token.kind == "kw" and token.text in ("true", "false"):
+            self._take()
+            return token.text == "true"
+        self._fail("a value (a number, a name, 'quoted text', true or false)")
+        raise AssertionError("unreachable")
+
+    def _list(self) -> tuple[tuple[Value, ...], tuple[int, ...]]:
+        self._expect("punct", "[", "'[' to open a list of values")
+        values: list[Value] = []
+        positions: list[int] = []
+        while True:
+            positions.append(self.current.pos)
+            values.append(self._value())
+            if self._at("punct", ","):
+                self._take()
+                continue
+            self._expect("punct", "]", "',' or ']'")
+            return tuple(values), tuple(positions)
+
+
+def parse_expression(text: str) -> Expr:
+    """Parse an expression; raises ParseError with the offending offset."""
+    return _Parser(text).parse()
+
+
+def names_in(expr: Expr) -> list[tuple[str, int]]:
+    """Every fact or criterion name the expression reads, with its offset."""
+    if isinstance(expr, Name):
+        return [(expr.name, expr.pos)]
+    if isinstance(expr, Compare | Member):
+        return [(expr.fact, expr.pos)]
+    if isinstance(expr, Not):
+        return names_in(expr.operand)
+    if isinstance(expr, And | Or):
+        return [item for operand in expr.operands for item in names_in(operand)]
+    return []
+
+
+def format_value(value: Value) -> str:
+    """A value written back as the expression language spells it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value) and value not in _KEYWORDS:
+        return value
+    return f"'{value}'" if "'" not in value else f'"{value}"'

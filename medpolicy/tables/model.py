@@ -1,0 +1,142 @@
+"""The table model: frozen dataclasses a loaded policy and case are made of.
+
+A ``Policy`` holds typed ``Fact`` declarations, named ``Criterion`` expressions,
+``Row`` s that map a condition to an outcome, the hit policy that combines
+matching rows, and what happens when no row matches (``Otherwise``). A ``Case``
+is a partial assignment of facts. Both are produced by ``tables.loader`` and
+are immutable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+from medpolicy.errors import Location
+from medpolicy.tables.expr import Expr, Value
+
+FactType = Literal["bool", "int", "enum"]
+Outcome = Literal["approve", "deny", "pend"]
+HitPolicy = Literal["priority", "first", "unique"]
+
+OUTCOMES: tuple[Outcome, ...] = ("approve", "deny", "pend")
+HIT_POLICIES: tuple[HitPolicy, ...] = ("priority", "first", "unique")
+FACT_TYPES: tuple[FactType, ...] = ("bool", "int", "enum")
+#: Priority of outcomes under the ``priority`` hit policy (higher wins).
+OUTCOME_RANK: Mapping[str, int] = {"approve": 0, "pend": 1, "deny": 2}
+#: The id under which the ``otherwise`` clause appears among reasons.
+OTHERWISE_ID = "otherwise"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A typed fact a chart can document."""
+
+    name: str
+    type: FactType
+    values: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    unit: str | None = None
+    default: Value | None = None
+    question: str = ""
+    cost: int = 1
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def closed_world(self) -> bool:
+        """A fact with a default: absent from a case, it takes the default."""
+        return self.default is not None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A named boolean expression over facts and other criteria."""
+
+    id: str
+    when: Expr
+    text: str
+    description: str = ""
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A condition mapped to an outcome, with a reason and its sources."""
+
+    id: str
+    when: Expr
+    text: str
+    outcome: Outcome
+    reason: str
+    sources: tuple[str, ...] = ()
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Otherwise:
+    """The outcome when no row matches."""
+
+    outcome: Outcome
+    reason: str = ""
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A loaded, validated decision table."""
+
+    id: str
+    title: str
+    version: str
+    facts: tuple[Fact, ...]
+    criteria: tuple[Criterion, ...]
+    rows: tuple[Row, ...]
+    hit_policy: HitPolicy = "priority"
+    otherwise: Otherwise | None = None
+    effective: str | None = None
+    codes: tuple[str, ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()
+    description: str = ""
+    path: str = "<memory>"
+    sha256: str = ""
+
+    @cached_property
+    def fact_map(self) -> Mapping[str, Fact]:
+        return {f.name: f for f in self.facts}
+
+    @cached_property
+    def criterion_map(self) -> Mapping[str, Criterion]:
+        return {c.id: c for c in self.criteria}
+
+    @cached_property
+    def row_map(self) -> Mapping[str, Row]:
+        return {r.id: r for r in self.rows}
+
+    @cached_property
+    def source_map(self) -> Mapping[str, str]:
+        return dict(self.sources)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a case expects, for ``medpolicy test``."""
+
+    verdict: Outcome
+    missing: tuple[frozenset[str], ...] | None = None
+    rows: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """A partial assignment of facts (what the chart documents)."""
+
+    id: str
+    facts: Mapping[str, Value]
+    policy: str | None = None
+    description: str = ""
+    expect: Expectation | None = None
+    path: str = "<memory>"
+    locations: Mapping[str, Location] = field(default_factory=dict, compare=False)
