@@ -1,0 +1,326 @@
+"""Reading YAML (and JSON) with line and column marks and strict rules.
+
+Files are read as strict UTF-8 and parsed with a ``yaml.SafeLoader`` subclass
+that
+
+- keeps the position of every node: mappings become ``YamlMap`` (a dict that
+  knows where each key and value is), sequences ``YamlList``;
+- rejects duplicate keys, naming both lines;
+- resolves plain scalars as YAML 1.2 does, not YAML 1.1: only ``true``/``false``
+  are booleans (``yes``, ``no``, ``on``, ``off`` stay text), integers have no
+  leading zeros (``00100`` stays the text ``"00100"``, as a CPT code should),
+  and dates stay text.
+
+JSON is YAML, so JSON case files go through the same loader and get line
+numbers too (tabs between JSON tokens are allowed there).
+
+Every failure is a ``LoadError`` whose problem names ``file:line:column`` and
+says in plain words what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from medpolicy.errors import LoadError, Location, Problem, single
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a node is: 1-based line and column, character range, scalar style."""
+
+    line: int
+    column: int
+    start: int
+    end: int
+    style: str | None = None
+
+
+class YamlMap(dict[object, object]):
+    """A mapping that remembers where each of its keys and values is."""
+
+    def __init__(self, span: Span) -> None:
+        super().__init__()
+        self.span = span
+        self.key_spans: dict[object, Span] = {}
+        self.value_spans: dict[object, Span] = {}
+
+
+class YamlList(list[object]):
+    """A sequence that remembers where each of its items is."""
+
+    def __init__(self, span: Span) -> None:
+        super().__init__()
+        self.span = span
+        self.item_spans: list[Span] = []
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed file: its name, its text and the root node's value."""
+
+    file: str
+    text: str
+    root: object
+
+    def position(self, span: Span, value: str, offset: int) -> tuple[int, int]:
+        """Line and column of character ``offset`` of the scalar ``value`` at ``span``.
+
+        Works for plain, quoted, folded and multi-line scalars: the k-th
+        non-blank character of the value is the k-th non-blank character of
+        its source text (after an opening quote or a block header).
+        """
+        raw = self.text[span.start : span.end]
+        skip = 0
+        if span.style in ("'", '"'):
+            skip = 1
+        elif span.style in ("|", ">"):
+            skip = raw.find("\n") + 1
+        wanted = sum(1 for ch in value[:offset] if not ch.isspace())
+        seen = 0
+        index = span.start + skip
+        for i in range(skip, len(raw)):
+            if raw[i].isspace():
+                continue
+            if seen == wanted:
+                index = span.start + i
+                break
+            seen += 1
+            index = span.start + i + 1
+        line = self.text.count("\n", 0, index) + 1
+        column = index - (self.text.rfind("\n", 0, index) + 1) + 1
+        return line, column
+
+
+def _span(node: Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    style = node.style if isinstance(node, ScalarNode) and node.style else None
+    return Span(start.line + 1, start.column + 1, start.index, end.index, style)
+
+
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 scalars, duplicate-key errors and node marks."""
+
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012
+
+    def construct_yaml_map_marked(self, node: MappingNode) -> Iterator[YamlMap]:
+        data = YamlMap(_span(node))
+        yield data
+        self._fill_map(data, node)
+
+    def construct_yaml_seq_marked(self, node: SequenceNode) -> Iterator[YamlList]:
+        data = YamlList(_span(node))
+        yield data
+        for child in node.value:
+            data.append(self.construct_object(child, deep=True))
+            data.item_spans.append(_span(child))
+
+    def _fill_map(self, data: YamlMap, node: MappingNode) -> None:
+        first: dict[object, Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self._key(key_node, node)
+            if key in first:
+                raise ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key '{key}' (first defined on line "
+                    f"{first[key].start_mark.line + 1}, again on line "
+                    f"{key_node.start_mark.line + 1})",
+                    key_node.start_mark,
+                )
+            first[key] = key_node
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self._key(key_node, node)
+            data[key] = self.construct_object(value_node, deep=True)
+            data.key_spans[key] = _span(key_node)
+            data.value_spans[key] = _span(value_node)
+
+    def _key(self, key_node: Node, node: MappingNode) -> object:
+        key = self.construct_object(key_node, deep=True)
+        if isinstance(key, YamlMap | YamlList):
+            raise ConstructorError(
+                None, None, "a key must be a plain name, not a list or mapping", key_node.start_mark
+            )
+        return key
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map_marked)
+StrictLoader.add_constructor("tag:yaml.org,2002:seq", StrictLoader.construct_yaml_seq_marked)
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^-?(?:0|[1-9][0-9]*)$", "-0123456789"),
+    (
+        "float",
+        r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)$"
+        r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$",
+        "-+.0123456789",
+    ),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("merge", r"^(?:<<)$", "<"),
+):
+    StrictLoader.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first)
+    )
+
+
+#: (words in PyYAML's problem, more words it must contain, plain message,
+#: whether to point at where the construct started rather than where it broke)
+_PLAIN_WORDS = (
+    (
+        "that cannot start any token",
+        "'\\t'",
+        "tabs are not allowed for indentation; use spaces",
+        False,
+    ),
+    ("found a tab character", "", "tabs are not allowed for indentation; use spaces", False),
+    (
+        "mapping values are not allowed here",
+        "",
+        "unexpected ':' here; quote a value that contains ': ', or fix the indentation",
+        False,
+    ),
+    (
+        "could not find expected ':'",
+        "",
+        "expected 'key: value' here; a ':' is missing or the line is indented wrong",
+        False,
+    ),
+    ("found unexpected end of stream", "", "this quoted text is never closed", True),
+    (
+        "expected <block end>",
+        "",
+        "this line's indentation does not match the lines above it",
+        False,
+    ),
+    ("expected ',' or ']'", "", "this list opened with '[' is never closed with ']'", True),
+    ("expected ',' or '}'", "", "this mapping opened with '{' is never closed with '}'", True),
+    (
+        "but found another document",
+        "",
+        "the file holds more than one YAML document ('---'); expected exactly one",
+        False,
+    ),
+    (
+        "could not determine a constructor for the tag",
+        "",
+        "tags such as '!!python/...' are not allowed; write plain values",
+        False,
+    ),
+)
+
+
+def _plain_problem(error: yaml.MarkedYAMLError, file: str) -> list[Problem]:
+    problem = error.problem or error.context or "invalid YAML"
+    message, mark = f"invalid YAML: {problem}", error.problem_mark or error.context_mark
+    if problem.startswith(("duplicate key", "a key must")):
+        message = problem
+    for needle, also, words, at_start in _PLAIN_WORDS:
+        if needle in problem and also in problem:
+            message = words
+            if at_start and error.context_mark is not None:
+                mark = error.context_mark
+            break
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    return single(Location(file, line, column), message)
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _json_tabs_to_spaces(text: str) -> str:
+    """Tabs between JSON tokens as spaces (YAML forbids them); strings untouched."""
+    out = []
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            escaped = ch == "\\" and not escaped
+            in_string = ch != '"' or escaped
+        elif ch == '"':
+            in_string = True
+        elif ch == "\t":
+            ch = " "
+        out.append(ch)
+    return "".join(out)
+
+
+def parse_text(text: str, file: str = "<memory>") -> Document:
+    """Parse YAML (or JSON) text into a Document; raises LoadError."""
+    source = _json_tabs_to_spaces(text) if file.endswith(".json") else text
+    try:
+        root = yaml.load(source, Loader=StrictLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        raise LoadError(_plain_problem(error, file)) from None
+    except yaml.reader.ReaderError as error:
+        line, column = _line_column(text, error.position)
+        raise LoadError(
+            single(
+                Location(file, line, column),
+                f"the file contains the control character {error.character!r}, "
+                "which YAML does not allow",
+            )
+        ) from None
+    if root is None:
+        raise LoadError(
+            single(
+                Location(file, 1, 1),
+                "the file is empty",
+                expected="a mapping of keys and values",
+                found="no data",
+            )
+        )
+    return Document(file, text, root)
+
+
+def read_bytes(path: Path, file: str | None = None) -> bytes:
+    """The bytes of a file; raises LoadError naming it when it cannot be read."""
+    name = file or str(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        message = "no such file"
+    except IsADirectoryError:
+        message = "is a directory, not a file"
+    except PermissionError:
+        message = "cannot read the file (permission denied)"
+    except OSError as error:
+        message = f"cannot read the file ({error.strerror or error})"
+    raise LoadError(single(Location(name), message))
+
+
+def decode_utf8(data: bytes, file: str) -> str:
+    """Strict UTF-8 (a leading byte-order mark is dropped); raises LoadError."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        offset = error.start
+        line = data.count(b"\n", 0, offset) + 1
+        line_start = data.rfind(b"\n", 0, offset) + 1
+        column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+        raise LoadError(
+            single(
+                Location(file, line, column),
+                f"the file is not valid UTF-8: byte 0x{data[offset]:02x} at offset {offset} "
+                "cannot be decoded",
+                hint="save the file as UTF-8",
+            )
+        ) from None
+
+
+def load_file(path: Path, file: str | None = None) -> tuple[Document, bytes]:
+    """Read, decode and parse a YAML or JSON file; returns the document and its bytes."""
+    name = file or str(path)
+    data = read_bytes(path, name)
+    return parse_text(decode_utf8(data, name), name), data
