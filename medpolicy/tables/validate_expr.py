@@ -1,0 +1,203 @@
+"""Type checking and normalizing the expressions of criteria and rows.
+
+Every name must be a fact or a criterion; a bare name must be a bool fact or
+a criterion; a comparison needs a fact on its left and a value of that fact's
+type on its right:
+
+- int facts: ``< <= > >= == !=``, ``in``, ``not in`` with whole numbers inside
+  ``min``/``max``;
+- bool facts: ``==``, ``!=``, ``in``, ``not in`` with ``true``/``false``;
+- enum facts: ``==``, ``!=``, ``in``, ``not in`` with listed values (a number
+  whose text is listed is fine, and is normalized to that text).
+
+Problems point at the column of the offending name or value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+
+from medpolicy.errors import Location, did_you_mean
+from medpolicy.tables.collect import Collector, describe, is_int
+from medpolicy.tables.expr import (
+    And,
+    Compare,
+    Const,
+    Expr,
+    Member,
+    Name,
+    Not,
+    Or,
+    ParseError,
+    Value,
+    parse_expression,
+)
+from medpolicy.tables.model import Fact
+from medpolicy.tables.validate_facts import domain_text
+
+Locate = Callable[[int], Location]
+
+_EQUALITY = ("==", "!=")
+_KIND = {"bool": "yes/no", "int": "number", "enum": "enum"}
+_EXAMPLE = {"int": "{name} >= 1", "enum": "{name} == {value}"}
+
+
+class ExpressionChecker:
+    """Checks expressions against a table's facts and criteria."""
+
+    def __init__(
+        self,
+        c: Collector,
+        facts: Mapping[str, Fact],
+        criteria: Collection[str],
+        ignore: Collection[str] = (),
+    ) -> None:
+        """``ignore``: names declared with problems of their own (not reported again)."""
+        self.c = c
+        self.facts = facts
+        self.criteria = criteria
+        self.ignore = ignore
+
+    def parse(self, text: str, locate: Locate) -> Expr | None:
+        """The parsed expression, or None (and a problem) when it does not parse."""
+        try:
+            return parse_expression(text)
+        except ParseError as error:
+            self.c.add(
+                locate(error.pos),
+                f"cannot read the condition: {error.message}",
+                expected=error.expected,
+                found=error.found,
+            )
+            return None
+
+    def check(self, expr: Expr, locate: Locate) -> Expr | None:
+        """The normalized expression, or None when it has problems (all recorded)."""
+        before = len(self.c.problems)
+        normalized = self._walk(expr, locate)
+        return normalized if len(self.c.problems) == before else None
+
+    def _walk(self, expr: Expr, locate: Locate) -> Expr:
+        if isinstance(expr, Name):
+            self._bare_name(expr, locate)
+            return expr
+        if isinstance(expr, Compare):
+            return self._compare(expr, locate)
+        if isinstance(expr, Member):
+            return self._member(expr, locate)
+        if isinstance(expr, Not):
+            return Not(self._walk(expr.operand, locate), expr.pos)
+        if isinstance(expr, And):
+            return And(tuple(self._walk(e, locate) for e in expr.operands), expr.pos)
+        if isinstance(expr, Or):
+            return Or(tuple(self._walk(e, locate) for e in expr.operands), expr.pos)
+        assert isinstance(expr, Const)
+        return expr
+
+    def _unknown(self, name: str, where: Location) -> None:
+        if name in self.ignore:
+            return
+        self.c.add(
+            where,
+            f"unknown fact or criterion '{name}'",
+            hint=did_you_mean(name, [*self.facts, *self.criteria]),
+        )
+
+    def _bare_name(self, expr: Name, locate: Locate) -> None:
+        fact = self.facts.get(expr.name)
+        if fact is None:
+            if expr.name not in self.criteria:
+                self._unknown(expr.name, locate(expr.pos))
+            return
+        if fact.type != "bool":
+            example = _EXAMPLE[fact.type].format(name=fact.name, value=(fact.values or ("x",))[0])
+            self.c.add(
+                locate(expr.pos),
+                f"'{fact.name}' is a {_KIND[fact.type]} fact, not a condition",
+                hint=f"compare it, e.g. '{example}'",
+            )
+
+    def _fact_on_left(self, name: str, pos: int, locate: Locate) -> Fact | None:
+        fact = self.facts.get(name)
+        if fact is not None:
+            return fact
+        if name in self.criteria:
+            self.c.add(
+                locate(pos),
+                f"the criterion '{name}' cannot be compared with a value",
+                hint=f"use it as a condition on its own: '{name}' or 'not {name}'",
+            )
+        else:
+            self._unknown(name, locate(pos))
+        return None
+
+    def _compare(self, expr: Compare, locate: Locate) -> Expr:
+        fact = self._fact_on_left(expr.fact, expr.pos, locate)
+        if fact is None:
+            return expr
+        if fact.type != "int" and expr.op not in _EQUALITY:
+            self.c.add(
+                locate(expr.pos),
+                f"'{expr.op}' does not apply to the {_KIND[fact.type]} fact '{fact.name}'",
+                expected="== or !=, or 'in [...]'",
+                found=expr.op,
+            )
+            return expr
+        value = self._value(fact, expr.value, locate(expr.value_pos))
+        return Compare(expr.fact, expr.op, value, expr.pos, expr.value_pos)
+
+    def _member(self, expr: Member, locate: Locate) -> Expr:
+        fact = self._fact_on_left(expr.fact, expr.pos, locate)
+        if fact is None:
+            return expr
+        values = tuple(
+            self._value(fact, value, locate(pos))
+            for value, pos in zip(expr.values, expr.value_pos, strict=True)
+        )
+        return Member(expr.fact, values, expr.negated, expr.pos, expr.value_pos)
+
+    def _value(self, fact: Fact, value: Value, where: Location) -> Value:
+        """The value normalized to the fact's type; records a problem when it does not fit."""
+        if fact.type == "int":
+            if not is_int(value):
+                self.c.add(
+                    where,
+                    f"the number fact '{fact.name}' is compared with a value that is not a number",
+                    expected="a whole number",
+                    found=describe(value),
+                )
+            elif not _in_range(fact, value):
+                self.c.add(
+                    where,
+                    f"the threshold {value} is outside the range of '{fact.name}'",
+                    expected=domain_text(fact),
+                    found=str(value),
+                )
+            return value
+        if fact.type == "bool":
+            if not isinstance(value, bool):
+                self.c.add(
+                    where,
+                    f"the yes/no fact '{fact.name}' is compared with {describe(value)}",
+                    expected="true or false",
+                    found=describe(value),
+                )
+            return value
+        text = str(value) if isinstance(value, str) or is_int(value) else None
+        if text is None or text not in fact.values:
+            self.c.add(
+                where,
+                f"{describe(value)} is not a value of the enum fact '{fact.name}'",
+                expected=domain_text(fact),
+                found=describe(value),
+                hint=did_you_mean(text, fact.values) if text is not None else None,
+            )
+            return value
+        return text
+
+
+def _in_range(fact: Fact, value: Value) -> bool:
+    assert isinstance(value, int)
+    if fact.minimum is not None and value < fact.minimum:
+        return False
+    return fact.maximum is None or value <= fact.maximum

@@ -1,0 +1,208 @@
+"""Fact declarations and fact values: the domain of every fact.
+
+``read_facts`` turns the ``facts`` section of a table into ``Fact`` objects,
+recording every problem; ``check_value`` decides whether a value (a default,
+or a value written in a case) belongs to a fact's domain, and normalizes it
+(an enum value written as a number becomes its text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from medpolicy.errors import Location, did_you_mean
+from medpolicy.tables.collect import Collector, describe, is_int, join
+from medpolicy.tables.expr import Name, ParseError, Value, parse_expression
+from medpolicy.tables.model import FACT_TYPES, Fact, FactType
+
+FACT_KEYS = ("type", "values", "min", "max", "unit", "default", "question", "cost")
+_ONLY_FOR = {"values": "enum", "min": "int", "max": "int", "unit": "int"}
+_TYPE_ALIASES = {
+    "boolean": "bool",
+    "integer": "int",
+    "number": "int",
+    "string": "enum",
+    "str": "enum",
+    "choice": "enum",
+}
+
+
+def is_name(text: str) -> bool:
+    """A name the expression language can refer to (letters, digits, '_'; no keyword)."""
+    try:
+        parsed = parse_expression(text)
+    except ParseError:
+        return False
+    return isinstance(parsed, Name) and parsed.name == text
+
+
+@dataclass(frozen=True)
+class DomainIssue:
+    """Why a value does not belong to a fact's domain."""
+
+    message: str
+    expected: str
+    found: str
+    hint: str | None = None
+
+
+def domain_text(fact: Fact) -> str:
+    """The domain of a fact in words: ``true or false``, ``a whole number from 0 to 100``."""
+    if fact.type == "bool":
+        return "true or false"
+    if fact.type == "enum":
+        return "one of " + ", ".join(fact.values)
+    low, high = fact.minimum, fact.maximum
+    if low is not None and high is not None:
+        return f"a whole number from {low} to {high}"
+    if low is not None:
+        return f"a whole number of at least {low}"
+    if high is not None:
+        return f"a whole number of at most {high}"
+    return "a whole number"
+
+
+def check_value(fact: Fact, value: object) -> Value | DomainIssue:
+    """The value, normalized, when it is in the fact's domain; otherwise why not."""
+    expected, found = domain_text(fact), describe(value)
+    if fact.type == "bool":
+        if isinstance(value, bool):
+            return value
+        return DomainIssue(f"wrong type for the yes/no fact '{fact.name}'", expected, found)
+    if fact.type == "int":
+        if not is_int(value):
+            return DomainIssue(f"wrong type for the number fact '{fact.name}'", expected, found)
+        assert isinstance(value, int)
+        too_low = fact.minimum is not None and value < fact.minimum
+        too_high = fact.maximum is not None and value > fact.maximum
+        if too_low or too_high:
+            return DomainIssue(f"value out of range for '{fact.name}'", expected, found)
+        return value
+    if isinstance(value, str) or is_int(value):
+        text = str(value)
+        if text in fact.values:
+            return text
+        return DomainIssue(
+            f"{found} is not a value of the enum fact '{fact.name}'",
+            expected,
+            found,
+            did_you_mean(text, fact.values),
+        )
+    return DomainIssue(f"wrong type for the enum fact '{fact.name}'", expected, found)
+
+
+def read_facts(c: Collector, root: Mapping[object, object]) -> dict[str, Fact]:
+    """Every well-formed fact declaration of the table's ``facts`` section."""
+    section = c.mapping(root, "facts", "")
+    facts: dict[str, Fact] = {}
+    if section is None:
+        return facts
+    for name, spec in section.items():
+        path = join("facts", str(name))
+        if not isinstance(name, str) or not is_name(name):
+            c.add(
+                c.key(section, name, path),
+                f"invalid fact name {describe(name)}",
+                expected="a name of letters, digits and '_' that is not a keyword",
+            )
+            continue
+        if not isinstance(spec, Mapping):
+            c.wrong_type(c.value(section, name, path), "a mapping with 'type' and more", spec)
+            continue
+        fact = _read_fact(c, name, spec, path, c.key(section, name, path))
+        if fact is not None:
+            facts[name] = fact
+    return facts
+
+
+def _read_type(c: Collector, spec: Mapping[object, object], path: str) -> FactType | None:
+    kind = c.text(spec, "type", path)
+    if kind is None:
+        return None
+    for allowed in FACT_TYPES:
+        if kind == allowed:
+            return allowed
+    c.add(
+        c.value(spec, "type", join(path, "type")),
+        f"unknown fact type {describe(kind)}",
+        expected="bool, int or enum",
+        found=describe(kind),
+        hint=(
+            f"did you mean '{_TYPE_ALIASES[kind]}'?"
+            if kind in _TYPE_ALIASES
+            else did_you_mean(kind, FACT_TYPES)
+        ),
+    )
+    return None
+
+
+def _read_fact(
+    c: Collector, name: str, spec: Mapping[object, object], path: str, where: Location
+) -> Fact | None:
+    before = len(c.problems)
+    c.check_keys(spec, path, FACT_KEYS, ("type",), what="fact key")
+    kind = _read_type(c, spec, path)
+    for key, only in _ONLY_FOR.items():
+        if kind is not None and key in spec and kind != only:
+            c.add(
+                c.key(spec, key, join(path, key)),
+                f"'{key}' applies only to {only} facts, and '{name}' is a {kind} fact",
+            )
+    values = _read_values(c, spec, path) if kind == "enum" else ()
+    low, high = c.integer(spec, "min", path), c.integer(spec, "max", path)
+    if low is not None and high is not None and low > high:
+        c.add(
+            c.value(spec, "max", join(path, "max")),
+            f"max is below min for '{name}'",
+            expected=f"a number of at least {low}",
+            found=str(high),
+        )
+    unit = c.text(spec, "unit", path)
+    question = c.text(spec, "question", path) or ""
+    cost = c.integer(spec, "cost", path)
+    if cost is not None and cost < 1:
+        c.add(
+            c.value(spec, "cost", join(path, "cost")),
+            "the documentation cost must be positive",
+            expected="a whole number of at least 1",
+            found=str(cost),
+        )
+    if kind is None or len(c.problems) > before:
+        return None
+    fact = Fact(name, kind, values, low, high, unit, None, question, cost or 1, where)
+    if "default" not in spec:
+        return fact
+    checked = check_value(fact, spec["default"])
+    if isinstance(checked, DomainIssue):
+        c.add(
+            c.value(spec, "default", join(path, "default")),
+            f"the default is not in the domain of '{name}'",
+            expected=checked.expected,
+            found=checked.found,
+            hint=checked.hint,
+        )
+        return None
+    return replace(fact, default=checked)
+
+
+def _read_values(c: Collector, spec: Mapping[object, object], path: str) -> tuple[str, ...]:
+    if "values" not in spec:
+        c.add(c.node(spec, join(path, "values")), "an enum fact needs a list of 'values'")
+        return ()
+    items = c.text_list(spec, "values", path, allow_int=True, expected="a name or a whole number")
+    if items is None:
+        return ()
+    if not items and not spec["values"]:
+        c.add(
+            c.value(spec, "values", join(path, "values")),
+            "an enum fact needs at least one value",
+            expected="a non-empty list",
+            found="an empty list",
+        )
+    seen: dict[str, Location] = {}
+    for value, where in items:
+        if value in seen:
+            c.add(where, f"the value '{value}' is listed twice (first on line {seen[value].line})")
+        seen.setdefault(value, where)
+    return tuple(seen)
