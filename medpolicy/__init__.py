@@ -1,0 +1,59 @@
+"""medpolicy: declarative decision tables for prior-authorization criteria, decided with clingo.
+
+Load a table and a case, then decide::
+
+    from medpolicy import load_policy, load_case
+
+    policy = load_policy("esi")
+    case = load_case("examples/cases/seed-004-lumbar-incomplete.yaml", policy)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from medpolicy.errors import (
+    ExpressionError,
+    InputError,
+    LoadError,
+    Location,
+    MedpolicyError,
+    Problem,
+    SolverError,
+    TooComplexError,
+    ValidationError,
+)
+from medpolicy.tables.cases import case_from_mapping, load_case, load_cases
+from medpolicy.tables.loader import bundled_policies, load_policy, policy_from_text
+from medpolicy.tables.model import Case, Criterion, Expectation, Fact, Otherwise, Policy, Row
+
+# Deciding (verdict, reasons, missing facts): exports of medpolicy.solver go here.
+
+try:
+    __version__ = version("medpolicy")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.1.0"
+
+__all__ = [
+    "Case",
+    "Criterion",
+    "Expectation",
+    "ExpressionError",
+    "Fact",
+    "InputError",
+    "LoadError",
+    "Location",
+    "MedpolicyError",
+    "Otherwise",
+    "Policy",
+    "Problem",
+    "Row",
+    "SolverError",
+    "TooComplexError",
+    "ValidationError",
+    "__version__",
+    "bundled_policies",
+    "case_from_mapping",
+    "load_case",
+    "load_cases",
+    "load_policy",
+    "policy_from_text",
+]

@@ -1,0 +1,77 @@
+"""Loading policy tables: from a path, from text, or by bundled name.
+
+A bundled policy (``esi``) lives in ``medpolicy/tables/library/<name>.yaml``
+and is found with ``importlib.resources``. An existing path always wins over a
+bundled name of the same spelling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from medpolicy.errors import LoadError, Location, did_you_mean, single
+from medpolicy.tables.model import Policy
+from medpolicy.tables.validate import validate_policy
+from medpolicy.tables.yamlio import decode_utf8, load_file, parse_text
+
+_BUNDLED_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _library() -> Traversable:
+    return resources.files("medpolicy.tables").joinpath("library")
+
+
+def _bundled_names() -> list[str]:
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in _library().iterdir()
+        if entry.is_file() and entry.name.endswith(".yaml")
+    )
+
+
+def _from_bytes(data: bytes, file: str) -> Policy:
+    document = parse_text(decode_utf8(data, file), file)
+    return validate_policy(document, hashlib.sha256(data).hexdigest())
+
+
+def load_policy(path_or_name: str | Path) -> Policy:
+    """A validated Policy from a file path, or from a bundled name such as ``esi``.
+
+    Raises LoadError (unreadable or unparsable file, unknown name) or
+    ValidationError (every problem of the table).
+    """
+    path = Path(path_or_name)
+    if isinstance(path_or_name, Path) or path.exists():
+        document, data = load_file(path)
+        return validate_policy(document, hashlib.sha256(data).hexdigest())
+    name = str(path_or_name)
+    names = _bundled_names()
+    if _BUNDLED_NAME.fullmatch(name) and name in names:
+        entry = _library().joinpath(f"{name}.yaml")
+        return _from_bytes(entry.read_bytes(), str(entry))
+    raise LoadError(
+        single(
+            Location(name),
+            f"no such file or bundled policy '{name}' (bundled: {', '.join(names)})",
+            hint=did_you_mean(name, names),
+        )
+    )
+
+
+def policy_from_text(text: str, path: str = "<memory>") -> Policy:
+    """A validated Policy from YAML text; ``path`` names it in messages."""
+    document = parse_text(text, path)
+    return validate_policy(document, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def bundled_policies() -> list[tuple[str, str, str]]:
+    """Every bundled policy as (name, title, version), by name."""
+    result = []
+    for name in _bundled_names():
+        policy = load_policy(name)
+        result.append((name, policy.title, policy.version))
+    return result
