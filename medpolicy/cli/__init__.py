@@ -1,0 +1,13 @@
+"""The ``medpolicy`` command line: a click group with one module per command."""
+
+from __future__ import annotations
+
+from medpolicy.cli import listing, schema, validate
+from medpolicy.cli.app import cli
+
+__all__ = ["cli", "listing", "main", "schema", "validate"]
+
+
+def main() -> None:
+    """Entry point of the ``medpolicy`` console script."""
+    cli(prog_name="medpolicy")

@@ -1,0 +1,66 @@
+"""The click command group and how errors become messages and exit codes.
+
+Commands live one per module (``cli/validate.py``, ``cli/schema.py`` ...);
+each registers itself with ``@cli.command()``, and ``cli/__init__.py``
+imports them. Commands call the library and print; they hold no logic.
+
+Exit codes: 0 success, 1 a check or test found failures, 2 bad input or usage.
+An ``InputError`` prints each problem on its own stderr line, prefixed
+``error:``; a ``SolverError`` prints its message. Neither shows a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from medpolicy import __version__
+from medpolicy.errors import InputError, SolverError
+
+#: Exit code for bad input or usage.
+EXIT_INPUT = 2
+#: Exit code when a check or test finds failures.
+EXIT_FAILURES = 1
+
+
+def report(error: InputError) -> None:
+    """Every problem of an input error on its own stderr line."""
+    for problem in error.problems:
+        click.echo(f"error: {problem}", err=True)
+
+
+class _Group(click.Group):
+    """A group that turns medpolicy errors into messages and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            report(error)
+            ctx.exit(EXIT_INPUT)
+        except SolverError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(EXIT_INPUT)
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    import clingo
+
+    click.echo(f"medpolicy {__version__} (clingo {clingo.__version__})")
+    ctx.exit()
+
+
+@click.group(cls=_Group)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the medpolicy and clingo versions and exit.",
+)
+def cli() -> None:
+    """Decision tables for prior-authorization criteria, decided exactly with clingo."""
