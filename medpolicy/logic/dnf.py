@@ -1,0 +1,96 @@
+"""Disjunctive normal form of flat formulas, as boxes over abstract values.
+
+A term (box) maps some facts to the non-empty set of abstract values each may
+take; facts it does not mention are free. A formula's DNF is a list of boxes
+whose union is exactly the set of complete assignments satisfying it. Boxes
+subsumed by another are dropped. The number of boxes is capped: an exact
+analysis that would need more raises ``TooComplexError`` instead of hanging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from medpolicy.errors import TooComplexError
+from medpolicy.logic.domain import Domain
+from medpolicy.logic.formula import FAnd, FConst, FNot, FOr, Formula, Lit, Ref
+
+Box = Mapping[int, frozenset[int]]
+
+DEFAULT_CAP = 20_000
+
+
+def _meet(a: Box, b: Box) -> Box | None:
+    merged = dict(a)
+    for fact, allowed in b.items():
+        if fact in merged:
+            both = merged[fact] & allowed
+            if not both:
+                return None
+            merged[fact] = both
+        else:
+            merged[fact] = allowed
+    return merged
+
+
+def _covers(a: Box, b: Box) -> bool:
+    """Every assignment in box ``b`` is in box ``a``."""
+    return all(fact in b and b[fact] <= allowed for fact, allowed in a.items())
+
+
+def _absorb(boxes: list[Box]) -> list[Box]:
+    boxes = sorted(boxes, key=len)
+    kept: list[Box] = []
+    for box in boxes:
+        if not any(_covers(k, box) for k in kept):
+            kept.append(box)
+    return kept
+
+
+class DnfBuilder:
+    """Computes DNFs over fixed domains, with a cap on the number of boxes."""
+
+    def __init__(self, domains: Sequence[Domain], cap: int = DEFAULT_CAP) -> None:
+        self.full = [frozenset(d.indices()) for d in domains]
+        self.cap = cap
+
+    def _check(self, boxes: list[Box]) -> list[Box]:
+        if len(boxes) > self.cap:
+            raise TooComplexError(
+                f"the exact analysis needs more than {self.cap} condition boxes; "
+                "split the table or simplify its criteria"
+            )
+        return boxes
+
+    def dnf(self, formula: Formula, positive: bool = True) -> list[Box]:
+        """Boxes whose union is the formula's models (its negation's if not positive)."""
+        if isinstance(formula, Lit):
+            allowed = formula.allowed if positive else self.full[formula.fact] - formula.allowed
+            if not allowed:
+                return []
+            if allowed == self.full[formula.fact]:
+                return [{}]
+            return [{formula.fact: allowed}]
+        if isinstance(formula, FConst):
+            return [{}] if formula.value == positive else []
+        if isinstance(formula, FNot):
+            return self.dnf(formula.item, not positive)
+        if isinstance(formula, Ref):
+            raise ValueError("inline criteria before computing a DNF")
+        conjunctive = isinstance(formula, FAnd) == positive
+        assert isinstance(formula, FAnd | FOr)
+        parts = [self.dnf(item, positive) for item in formula.items]
+        if not conjunctive:
+            return self._check(_absorb([box for part in parts for box in part]))
+        result: list[Box] = [{}]
+        for part in sorted(parts, key=len):
+            combined = []
+            for left in result:
+                for right in part:
+                    meet = _meet(left, right)
+                    if meet is not None:
+                        combined.append(meet)
+            result = self._check(_absorb(combined))
+            if not result:
+                break
+        return result

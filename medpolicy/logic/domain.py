@@ -1,0 +1,200 @@
+"""Finite abstract domains of facts: the interval abstraction.
+
+Every fact gets a finite list of abstract values. A bool has ``true`` and
+``false``; an enum its listed values; an int the elementary intervals cut by
+every threshold the table compares it with (``x >= 4`` cuts at 4, ``x <= 24``
+at 25, ``x == 7`` at 7 and 8), clipped to the fact's min and max. Every
+comparison in the table is constant on each interval, so one representative
+per interval decides exactly what any value in it would. The same abstraction
+serves decide, check and diff.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from medpolicy.tables.expr import And, Compare, Expr, Member, Name, Not, Or, Value
+from medpolicy.tables.model import Fact, Policy
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Whole numbers from ``low`` to ``high`` inclusive; None is unbounded."""
+
+    low: int | None
+    high: int | None
+
+    def contains(self, value: int) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+    def representative(self) -> int:
+        """A concrete member: the low end, else the high end, else 0."""
+        if self.low is not None:
+            return self.low
+        return self.high if self.high is not None else 0
+
+    def describe(self) -> str:
+        """The interval in words an analyst reads: ``>= 4``, ``<= 24``, ``4 to 5``, ``7``."""
+        if self.low is not None and self.low == self.high:
+            return str(self.low)
+        if self.low is None and self.high is None:
+            return "any value"
+        if self.low is None:
+            return f"<= {self.high}"
+        if self.high is None:
+            return f">= {self.low}"
+        return f"{self.low} to {self.high}"
+
+
+AbstractValue = bool | str | Interval
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The abstract values of one fact, indexed 0..n-1."""
+
+    fact: Fact
+    values: tuple[AbstractValue, ...]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def indices(self) -> range:
+        return range(len(self.values))
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [
+            v.low if isinstance(v, Interval) and v.low is not None else -(1 << 62)
+            for v in self.values
+        ]
+
+    @cached_property
+    def _index(self) -> dict[Value, int]:
+        return {v: i for i, v in enumerate(self.values) if not isinstance(v, Interval)}
+
+    def index_of(self, value: Value) -> int:
+        """The abstract value a concrete (validated) case value falls in."""
+        if self.fact.type == "int":
+            assert isinstance(value, int) and not isinstance(value, bool)
+            i = bisect_right(self._starts, value) - 1
+            item = self.values[max(i, 0)]
+            if i < 0 or not isinstance(item, Interval) or not item.contains(value):
+                raise ValueError(f"{value} is outside the domain of {self.fact.name}")
+            return i
+        key = str(value) if self.fact.type == "enum" else value
+        if key not in self._index:
+            raise ValueError(f"{value!r} is outside the domain of {self.fact.name}")
+        return self._index[key]
+
+    def concrete(self, index: int) -> Value:
+        """A concrete value for abstract value ``index`` (its representative)."""
+        item = self.values[index]
+        return item.representative() if isinstance(item, Interval) else item
+
+    def label(self, index: int) -> str:
+        """Abstract value ``index`` in words."""
+        item = self.values[index]
+        if isinstance(item, Interval):
+            return item.describe()
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        return item
+
+    def allowed(self, op: str, value: Value) -> frozenset[int]:
+        """The abstract values on which ``fact op value`` holds."""
+        return frozenset(i for i in self.indices() if _holds(self.concrete(i), op, value))
+
+    def member(self, values: Iterable[Value]) -> frozenset[int]:
+        """The abstract values on which ``fact in values`` holds."""
+        wanted = list(values)
+        return frozenset(
+            i for i in self.indices() if any(_holds(self.concrete(i), "==", w) for w in wanted)
+        )
+
+
+def _holds(concrete: Value, op: str, value: Value) -> bool:
+    if isinstance(concrete, bool) or isinstance(value, bool):
+        left, right = bool(concrete), bool(value) if isinstance(value, bool) else value
+        if op == "==":
+            return left == right
+        if op == "!=":
+            return left != right
+        return False
+    if isinstance(concrete, str) or isinstance(value, str):
+        if op == "==":
+            return str(concrete) == str(value)
+        if op == "!=":
+            return str(concrete) != str(value)
+        return False
+    return {
+        "<": concrete < value,
+        "<=": concrete <= value,
+        ">": concrete > value,
+        ">=": concrete >= value,
+        "==": concrete == value,
+        "!=": concrete != value,
+    }[op]
+
+
+def _comparisons(expr: Expr) -> Iterator[tuple[str, str, Value]]:
+    if isinstance(expr, Compare):
+        yield expr.fact, expr.op, expr.value
+    elif isinstance(expr, Member):
+        for value in expr.values:
+            yield expr.fact, "==", value
+    elif isinstance(expr, Not):
+        yield from _comparisons(expr.operand)
+    elif isinstance(expr, And | Or):
+        for operand in expr.operands:
+            yield from _comparisons(operand)
+    elif isinstance(expr, Name):
+        return
+
+
+def cut_points(policy: Policy) -> dict[str, set[int]]:
+    """For every int fact, the values where a new elementary interval starts."""
+    cuts: dict[str, set[int]] = {f.name: set() for f in policy.facts if f.type == "int"}
+    expressions = [c.when for c in policy.criteria] + [r.when for r in policy.rows]
+    for expr in expressions:
+        for fact, op, value in _comparisons(expr):
+            if fact not in cuts or isinstance(value, bool) or not isinstance(value, int):
+                continue
+            if op in ("<", ">="):
+                cuts[fact].add(value)
+            elif op in ("<=", ">"):
+                cuts[fact].add(value + 1)
+            else:
+                cuts[fact].update((value, value + 1))
+    return cuts
+
+
+def _intervals(fact: Fact, starts: set[int]) -> tuple[Interval, ...]:
+    low, high = fact.minimum, fact.maximum
+    points = sorted(p for p in starts if (low is None or p > low) and (high is None or p <= high))
+    result = []
+    current = low
+    for point in points:
+        result.append(Interval(current, point - 1))
+        current = point
+    result.append(Interval(current, high))
+    return tuple(result)
+
+
+def build_domains(policy: Policy) -> tuple[Domain, ...]:
+    """The abstract domain of every fact, in the table's fact order."""
+    cuts = cut_points(policy)
+    domains = []
+    for fact in policy.facts:
+        values: tuple[AbstractValue, ...]
+        if fact.type == "bool":
+            values = (True, False)
+        elif fact.type == "enum":
+            values = tuple(fact.values)
+        else:
+            values = _intervals(fact, cuts[fact.name])
+        domains.append(Domain(fact, values))
+    return tuple(domains)

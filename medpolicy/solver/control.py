@@ -1,0 +1,89 @@
+"""Small helpers around ``clingo.Control``: creation and solving with a time limit.
+
+Solves run synchronously (no thread hand-off per model, which would cost more
+than the solve itself on small tables). A single daemon watchdog thread
+enforces time limits: it looks at the running solve a few times a second and
+interrupts it through ``Control.interrupt`` once its deadline has passed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+import clingo
+
+from medpolicy.errors import SolverError
+
+#: Seconds one solve may take before it is interrupted.
+DEFAULT_TIME_LIMIT = 30.0
+_POLL_SECONDS = 0.05
+
+
+def new_control(*arguments: str) -> clingo.Control:
+    """A Control that keeps quiet about warnings and logs nothing to stderr."""
+    return clingo.Control(["--warn=none", *arguments], logger=lambda _code, _msg: None)
+
+
+class _Watchdog:
+    """Interrupts solves that run past their deadline."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[int, tuple[clingo.Control, float]] = {}
+        self._thread: threading.Thread | None = None
+
+    def _loop(self) -> None:
+        while True:
+            time.sleep(_POLL_SECONDS)
+            now = time.monotonic()
+            with self._lock:
+                overdue = [ctl for ctl, deadline in self._running.values() if deadline < now]
+            for ctl in overdue:
+                ctl.interrupt()
+
+    def arm(self, ctl: clingo.Control, seconds: float) -> int:
+        token = id(ctl)
+        with self._lock:
+            self._running[token] = (ctl, time.monotonic() + seconds)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._loop, name="medpolicy-watchdog", daemon=True
+                )
+                self._thread.start()
+        return token
+
+    def disarm(self, token: int) -> None:
+        with self._lock:
+            self._running.pop(token, None)
+
+
+_WATCHDOG = _Watchdog()
+
+
+def solve_models(
+    ctl: clingo.Control,
+    assumptions: Sequence[int],
+    on_model: Callable[[clingo.Model], bool],
+    time_limit: float,
+    what: str,
+) -> clingo.SolveResult:
+    """Solve, calling ``on_model`` per model until it returns False; interrupt after the limit."""
+    token = _WATCHDOG.arm(ctl, time_limit)
+    enough = False
+    try:
+        with ctl.solve(assumptions=list(assumptions), yield_=True) as handle:
+            for model in handle:
+                if not on_model(model):
+                    enough = True
+                    break
+            result: clingo.SolveResult = handle.get()
+    finally:
+        _WATCHDOG.disarm(token)
+    if result.interrupted and not enough:
+        raise SolverError(
+            f"{what} took longer than its time limit of {time_limit:g} s; "
+            "raise the limit (--time-limit) or simplify the table"
+        )
+    return result

@@ -1,0 +1,235 @@
+"""Minimal missing documentation: clingo optimisation over the rejection boxes.
+
+For an undetermined case, the missing sets are the sets S of unknown facts,
+with values, such that every completion of the remaining unknown facts is
+approved, of minimal total documentation cost. ``missing.lp`` states this as
+a hitting-set problem over the boxes of non-approved complete cases (the DNF
+of the rejection formula): every box must be excluded by a known or picked
+value, so every model of it is a working documentation by construction.
+
+The fast path enumerates every optimal model in one solve; grouped by their
+fact sets they give each set and the values each of its facts can take. When
+there are more optimal models than ``MODEL_CAP`` (many facts with many
+values), the optimal sets are enumerated projected on the chosen facts on a
+second Control, and each set's values come from brave consequences.
+
+With ``allow_change`` (counterfactuals) documented facts may also change
+value, at their cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import clingo
+
+from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
+from medpolicy.solver.control import new_control, solve_models
+
+#: Optimal models enumerated on the fast path before switching to projection.
+MODEL_CAP = 512
+
+def _solve_config(ctl: clingo.Control) -> Any:
+    """The ``solve`` group of a Control's configuration (typed loosely by clingo)."""
+    return ctl.configuration.solve
+
+
+_PROJECTION = "\n#project chosen/1.\n#project changed/1.\n"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One optimal way: facts to document (chosen) and documented facts to change."""
+
+    chosen: frozenset[int]
+    changed: frozenset[int]
+
+    @property
+    def facts(self) -> frozenset[int]:
+        return self.chosen | self.changed
+
+
+Assignment = dict[int, int]
+
+
+class MissingSolver:
+    """The optimisation program of one table, grounded once; many cases are solved on it."""
+
+    def __init__(self, table: CompiledTable, time_limit: float) -> None:
+        self.table = table
+        self.time_limit = time_limit
+        self.boxes = table.rejection_boxes()
+        self.ctl = self._ground("", "--project=no")
+        ctl = self.ctl
+        given = literal_map(ctl, "given", 2)
+        self._pick = literal_map(ctl, "pick", 2)
+        self._chosen = {k[0]: v for k, v in literal_map(ctl, "chosen", 1).items()}
+        self._changed = {k[0]: v for k, v in literal_map(ctl, "changed", 1).items()}
+        self._may_change = next(a.literal for a in ctl.symbolic_atoms.by_signature("may_change", 0))
+        n = len(table.domains)
+        # Per fact: assumptions when unknown, and when known with each value.
+        self._unknown = [[-given[(f, v)] for v in table.domains[f].indices()] for f in range(n)]
+        self._known = [
+            [
+                [given[(f, v)] if v == w else -given[(f, v)] for v in table.domains[f].indices()]
+                for w in table.domains[f].indices()
+            ]
+            for f in range(n)
+        ]
+        self._picks_of = {
+            f: [(v, lit) for (g, v), lit in self._pick.items() if g == f] for f in range(n)
+        }
+
+    def _ground(self, extra: str, *arguments: str) -> clingo.Control:
+        ctl = new_control("--opt-mode=optN", "--models=0", *arguments)
+        with ctl.backend() as backend:
+            self.table.emit_missing(backend, self.boxes)
+        ctl.add("base", [], encoding("missing.lp") + extra)
+        ctl.ground([("base", [])])
+        return ctl
+
+    @cached_property
+    def projected(self) -> clingo.Control:
+        """The same program with projection on the chosen facts (the slow path)."""
+        return self._ground(_PROJECTION, "--project=project")
+
+    def _base(self, known: Mapping[int, int], allow_change: bool) -> list[int]:
+        assumptions = [self._may_change if allow_change else -self._may_change]
+        for f in range(len(self.table.domains)):
+            value = known.get(f)
+            assumptions.extend(self._unknown[f] if value is None else self._known[f][value])
+        return assumptions
+
+    def _candidate(self, model: clingo.Model) -> Candidate:
+        return Candidate(
+            frozenset(f for f, lit in self._chosen.items() if model.is_true(lit)),
+            frozenset(f for f, lit in self._changed.items() if model.is_true(lit)),
+        )
+
+    def _assignment(self, model: clingo.Model, facts: frozenset[int]) -> Assignment:
+        return {f: v for f in facts for v, lit in self._picks_of[f] if model.is_true(lit)}
+
+    def solve(
+        self, known: Mapping[int, int], allow_change: bool = False
+    ) -> tuple[dict[Candidate, list[Assignment]], bool]:
+        """Every optimal candidate, and whether its working assignments are all listed.
+
+        On the fast path (second value True) each candidate maps to all of its
+        working assignments. On the slow path (too many optimal models) the
+        lists are empty: use ``values`` and ``assignments`` per candidate.
+        """
+        found: dict[Candidate, list[Assignment]] = {}
+        count = [0]
+
+        def on_model(model: clingo.Model) -> bool:
+            if model.optimality_proven:
+                candidate = self._candidate(model)
+                found.setdefault(candidate, []).append(self._assignment(model, candidate.facts))
+                count[0] += 1
+            return count[0] <= MODEL_CAP
+
+        solve_models(
+            self.ctl,
+            self._base(known, allow_change),
+            on_model,
+            self.time_limit,
+            "the search for missing documentation",
+        )
+        if count[0] <= MODEL_CAP:
+            return found, True
+        return {c: [] for c in self._projected_candidates(known, allow_change)}, False
+
+    def _projected_candidates(
+        self, known: Mapping[int, int], allow_change: bool
+    ) -> list[Candidate]:
+        found: list[Candidate] = []
+
+        def on_model(model: clingo.Model) -> bool:
+            if model.optimality_proven:
+                candidate = self._candidate_in(self.projected, model)
+                if candidate not in found:
+                    found.append(candidate)
+            return True
+
+        solve_models(
+            self.projected,
+            self._base(known, allow_change),
+            on_model,
+            self.time_limit,
+            "the search for missing documentation",
+        )
+        return found
+
+    def _candidate_in(self, ctl: clingo.Control, model: clingo.Model) -> Candidate:
+        chosen = literal_map(ctl, "chosen", 1)
+        changed = literal_map(ctl, "changed", 1)
+        return Candidate(
+            frozenset(k[0] for k, lit in chosen.items() if model.is_true(lit)),
+            frozenset(k[0] for k, lit in changed.items() if model.is_true(lit)),
+        )
+
+    def _fixed(
+        self, known: Mapping[int, int], candidate: Candidate, allow_change: bool
+    ) -> list[int]:
+        assumptions = self._base(known, allow_change)
+        for f, lit in self._chosen.items():
+            assumptions.append(lit if f in candidate.chosen else -lit)
+        for f, lit in self._changed.items():
+            assumptions.append(lit if f in candidate.changed else -lit)
+        return assumptions
+
+    def values(
+        self, known: Mapping[int, int], candidate: Candidate, allow_change: bool = False
+    ) -> dict[int, frozenset[int]]:
+        """For each fact of the candidate, every value some working assignment gives it."""
+        config = _solve_config(self.ctl)
+        config.opt_mode, config.enum_mode = "ignore", "brave"
+        last: dict[int, set[int]] = {}
+
+        def on_model(model: clingo.Model) -> bool:
+            last.clear()
+            for f, v in self._assignment_all(model, candidate.facts):
+                last.setdefault(f, set()).add(v)
+            return True
+
+        try:
+            solve_models(
+                self.ctl,
+                self._fixed(known, candidate, allow_change),
+                on_model,
+                self.time_limit,
+                "the search for the values missing documentation needs",
+            )
+        finally:
+            config.opt_mode, config.enum_mode = "optN", "auto"
+        return {f: frozenset(vs) for f, vs in last.items()}
+
+    def _assignment_all(self, model: clingo.Model, facts: frozenset[int]) -> list[tuple[int, int]]:
+        return [(f, v) for f in facts for v, lit in self._picks_of[f] if model.is_true(lit)]
+
+    def assignments(
+        self, known: Mapping[int, int], candidate: Candidate, cap: int, allow_change: bool = False
+    ) -> list[Assignment]:
+        """Distinct working assignments of the candidate's facts, at most ``cap``."""
+        config = _solve_config(self.ctl)
+        config.opt_mode = "ignore"
+        seen: list[Assignment] = []
+
+        def on_model(model: clingo.Model) -> bool:
+            seen.append(self._assignment(model, candidate.facts))
+            return len(seen) < cap
+
+        try:
+            solve_models(
+                self.ctl,
+                self._fixed(known, candidate, allow_change),
+                on_model,
+                self.time_limit,
+                "the search for missing documentation",
+            )
+        finally:
+            config.opt_mode = "optN"
+        return seen

@@ -1,0 +1,167 @@
+"""Result objects of ``decide``: frozen dataclasses and their JSON form.
+
+The JSON form of a ``Decision`` is the output contract of
+``medpolicy decide --format json`` (DESIGN.md); it is derived here, in one
+place, from the dataclasses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from medpolicy.logic.domain import AbstractValue, Interval
+from medpolicy.tables.expr import Value
+from medpolicy.tables.model import Outcome
+
+CriterionState = Literal["met", "not_met", "unknown", "not_applicable"]
+RowState = Literal["matched", "open", "excluded"]
+FactSource = Literal["documented", "default", "unknown"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A row (or the ``otherwise`` clause) that decides, or may decide, the verdict."""
+
+    row: str
+    outcome: Outcome
+    text: str
+    sources: tuple[str, ...]
+    certain: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "outcome": self.outcome,
+            "text": self.text,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class CriterionStatus:
+    """A criterion's status on the case, and every fact it reads."""
+
+    id: str
+    status: CriterionState
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RowStatus:
+    """Whether a row matches in every completion, in some, or in none."""
+
+    id: str
+    outcome: Outcome
+    status: RowState
+    decisive: Literal["always", "sometimes", "never"]
+
+
+@dataclass(frozen=True)
+class FactValue:
+    """A fact of the case: its value and where it came from."""
+
+    name: str
+    value: Value | None
+    source: FactSource
+
+
+@dataclass(frozen=True)
+class Need:
+    """One fact to document, and the values that would work."""
+
+    fact: str
+    needs: str
+    values: tuple[str, ...]
+    question: str
+    cost: int
+    current: str | None = None
+    allowed: tuple[AbstractValue, ...] = ()
+
+    def accepts(self, value: Value) -> bool:
+        """Whether documenting ``value`` for the fact satisfies this need."""
+        for item in self.allowed:
+            if isinstance(item, Interval):
+                if isinstance(value, int) and not isinstance(value, bool) and item.contains(value):
+                    return True
+            elif isinstance(item, bool) or isinstance(value, bool):
+                if isinstance(item, bool) and isinstance(value, bool) and item == value:
+                    return True
+            elif str(item) == str(value):
+                return True
+        return False
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"fact": self.fact, "needs": self.needs}
+        if self.current is not None:
+            data["from"] = self.current
+        data["values"] = list(self.values)
+        data["question"] = self.question
+        return data
+
+
+@dataclass(frozen=True)
+class MissingSet:
+    """An alternative: document all of these, as they need, and every completion approves."""
+
+    needs: tuple[Need, ...]
+
+    @property
+    def cost(self) -> int:
+        return sum(n.cost for n in self.needs)
+
+    @property
+    def facts(self) -> frozenset[str]:
+        return frozenset(n.fact for n in self.needs)
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [n.to_dict() for n in self.needs]
+
+
+@dataclass(frozen=True)
+class PolicyRef:
+    id: str
+    version: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict on a case, why, and what documentation could change a pend."""
+
+    case: str
+    policy: PolicyRef
+    verdict: Outcome
+    reasons: tuple[Reason, ...]
+    criteria: tuple[CriterionStatus, ...]
+    rows: tuple[RowStatus, ...]
+    facts: tuple[FactValue, ...]
+    missing: tuple[MissingSet, ...]
+    undetermined: bool
+    engine: tuple[tuple[str, str], ...]
+
+    @property
+    def approvable(self) -> bool:
+        """Some completion of the unknown facts approves (missing sets may exist)."""
+        return self.verdict == "approve" or bool(self.missing)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The output contract of ``decide --format json``."""
+        return {
+            "case": self.case,
+            "policy": {
+                "id": self.policy.id,
+                "version": self.policy.version,
+                "sha256": self.policy.sha256,
+            },
+            "verdict": self.verdict,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "criteria": {c.id: {"status": c.status, "facts": list(c.facts)} for c in self.criteria},
+            "missing": [m.to_list() for m in self.missing],
+            "engine": dict(self.engine),
+        }
+
+    def to_json(self) -> str:
+        """One line of JSON: the ``decide --format json`` contract."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)

@@ -1,0 +1,128 @@
+"""A brute-force reference for the solver, independent of its abstraction.
+
+It evaluates expressions directly on concrete values and enumerates every
+completion of a case over small concrete domains (ints in tests are bounded),
+so it shares no code with the interval abstraction, the formulas, the DNF or
+the ASP encodings it checks.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+
+from medpolicy.tables.expr import And, Compare, Const, Expr, Member, Name, Not, Or, Value
+from medpolicy.tables.model import OUTCOME_RANK, Fact, Policy
+
+Assignment = Mapping[str, Value]
+
+
+def concrete_domain(fact: Fact) -> list[Value]:
+    """Every concrete value of a fact (ints must be bounded)."""
+    if fact.type == "bool":
+        return [True, False]
+    if fact.type == "enum":
+        return list(fact.values)
+    assert fact.minimum is not None and fact.maximum is not None
+    return list(range(fact.minimum, fact.maximum + 1))
+
+
+def _compare(left: Value, op: str, right: Value) -> bool:
+    if isinstance(left, (bool, str)):
+        equal = str(left) == str(right) if isinstance(left, str) else left == right
+        return equal if op == "==" else not equal
+    assert isinstance(right, int)
+    return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
+            "==": left == right, "!=": left != right}[op]
+
+
+def holds(expr: Expr, values: Assignment, policy: Policy) -> bool:
+    """Direct evaluation of an expression on a complete concrete assignment."""
+    if isinstance(expr, Name):
+        if expr.name in policy.criterion_map:
+            return holds(policy.criterion_map[expr.name].when, values, policy)
+        return bool(values[expr.name])
+    if isinstance(expr, Compare):
+        return _compare(values[expr.fact], expr.op, expr.value)
+    if isinstance(expr, Member):
+        inside = any(_compare(values[expr.fact], "==", v) for v in expr.values)
+        return inside != expr.negated
+    if isinstance(expr, Not):
+        return not holds(expr.operand, values, policy)
+    if isinstance(expr, And):
+        return all(holds(e, values, policy) for e in expr.operands)
+    if isinstance(expr, Or):
+        return any(holds(e, values, policy) for e in expr.operands)
+    assert isinstance(expr, Const)
+    return expr.value
+
+
+def outcome(policy: Policy, values: Assignment) -> str:
+    """The outcome of a complete case under the table's hit policy."""
+    matching = [row for row in policy.rows if holds(row.when, values, policy)]
+    if not matching:
+        return policy.otherwise.outcome if policy.otherwise else "pend"
+    if policy.hit_policy == "first":
+        return matching[0].outcome
+    return max((row.outcome for row in matching), key=lambda o: OUTCOME_RANK[o])
+
+
+def known(policy: Policy, case_facts: Assignment) -> dict[str, Value]:
+    """Documented values with closed-world defaults filled in."""
+    result = dict(case_facts)
+    for fact in policy.facts:
+        if fact.name not in result and fact.default is not None:
+            result[fact.name] = fact.default
+    return result
+
+
+def completions(policy: Policy, partial: Assignment) -> Iterator[dict[str, Value]]:
+    """Every complete assignment extending ``partial``."""
+    free = [f for f in policy.facts if f.name not in partial]
+    for combo in itertools.product(*(concrete_domain(f) for f in free)):
+        full = dict(partial)
+        full.update(zip((f.name for f in free), combo, strict=True))
+        yield full
+
+
+def outcomes(policy: Policy, partial: Assignment) -> set[str]:
+    return {outcome(policy, full) for full in completions(policy, partial)}
+
+
+def verdict(policy: Policy, case_facts: Assignment) -> str:
+    """The exact verdict: the outcome every completion yields, else pend."""
+    found = outcomes(policy, known(policy, case_facts))
+    return found.pop() if len(found) == 1 else "pend"
+
+
+def always_approves(policy: Policy, partial: Assignment) -> bool:
+    return all(outcome(policy, full) == "approve" for full in completions(policy, partial))
+
+
+def working(policy: Policy, base: Assignment, facts: Sequence[str]) -> list[dict[str, Value]]:
+    """Every assignment of ``facts`` with which every completion of ``base`` approves."""
+    domains = [concrete_domain(policy.fact_map[f]) for f in facts]
+    found = []
+    for combo in itertools.product(*domains):
+        extra = dict(zip(facts, combo, strict=True))
+        if always_approves(policy, {**base, **extra}):
+            found.append(extra)
+    return found
+
+
+def optimal_sets(policy: Policy, case_facts: Assignment) -> tuple[int, set[frozenset[str]]]:
+    """The minimal documentation cost and every fact set of that cost that works."""
+    base = known(policy, case_facts)
+    unknown = [f.name for f in policy.facts if f.name not in base]
+    best: int | None = None
+    sets: set[frozenset[str]] = set()
+    for size in range(len(unknown) + 1):
+        for subset in itertools.combinations(unknown, size):
+            cost = sum(policy.fact_map[f].cost for f in subset)
+            if best is not None and cost > best:
+                continue
+            if working(policy, base, subset):
+                if best is None or cost < best:
+                    best, sets = cost, set()
+                sets.add(frozenset(subset))
+    return (best if best is not None else -1), sets
