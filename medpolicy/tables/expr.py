@@ -288,3 +288,25 @@ def format_value(value: Value) -> str:
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value) and value not in _KEYWORDS:
         return value
     return f"'{value}'" if "'" not in value else f'"{value}"'
+
+
+def to_text(expr: Expr) -> str:
+    """The expression written back as text that parses to the same tree."""
+    if isinstance(expr, Name):
+        return expr.name
+    if isinstance(expr, Const):
+        return "true" if expr.value else "false"
+    if isinstance(expr, Compare):
+        return f"{expr.fact} {expr.op} {format_value(expr.value)}"
+    if isinstance(expr, Member):
+        values = ", ".join(format_value(v) for v in expr.values)
+        return f"{expr.fact} {'not in' if expr.negated else 'in'} [{values}]"
+    if isinstance(expr, Not):
+        inner = to_text(expr.operand)
+        return f"not {inner}" if isinstance(expr.operand, Name | Const | Not) else f"not ({inner})"
+    joiner = " and " if isinstance(expr, And) else " or "
+    parts = []
+    for operand in expr.operands:
+        text = to_text(operand)
+        parts.append(f"({text})" if isinstance(operand, And | Or) else text)
+    return joiner.join(parts)
