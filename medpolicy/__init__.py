@@ -21,11 +21,19 @@ from medpolicy.errors import (
     TooComplexError,
     ValidationError,
 )
+from medpolicy.solver.decider import Decider, decide
+from medpolicy.solver.result import (
+    CriterionStatus,
+    Decision,
+    FactValue,
+    MissingSet,
+    Need,
+    Reason,
+    RowStatus,
+)
 from medpolicy.tables.cases import case_from_mapping, load_case, load_cases
 from medpolicy.tables.loader import bundled_policies, load_policy, policy_from_text
 from medpolicy.tables.model import Case, Criterion, Expectation, Fact, Otherwise, Policy, Row
-
-# Deciding (verdict, reasons, missing facts): exports of medpolicy.solver go here.
 
 try:
     __version__ = version("medpolicy")
@@ -35,23 +43,32 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "Case",
     "Criterion",
+    "CriterionStatus",
+    "Decider",
+    "Decision",
     "Expectation",
     "ExpressionError",
     "Fact",
+    "FactValue",
     "InputError",
     "LoadError",
     "Location",
     "MedpolicyError",
+    "MissingSet",
+    "Need",
     "Otherwise",
     "Policy",
     "Problem",
+    "Reason",
     "Row",
+    "RowStatus",
     "SolverError",
     "TooComplexError",
     "ValidationError",
     "__version__",
     "bundled_policies",
     "case_from_mapping",
+    "decide",
     "load_case",
     "load_cases",
     "load_policy",

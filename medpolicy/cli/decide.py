@@ -1,0 +1,49 @@
+"""``medpolicy decide POLICY CASE...``: the verdict, reasons and missing facts per case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from medpolicy.cli.app import cli
+from medpolicy.solver.control import DEFAULT_TIME_LIMIT
+from medpolicy.solver.decider import DEFAULT_MAX_ALTERNATIVES, Decider
+from medpolicy.solver.report import render_markdown, render_text
+from medpolicy.tables.cases import load_cases
+from medpolicy.tables.loader import load_policy
+
+
+@cli.command("decide")
+@click.argument("policy")
+@click.argument("cases", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True,
+              help="text for terminals, json (one object per case per line) for programs, "
+                   "markdown for a determination to send.")
+@click.option("--max-alternatives", type=click.IntRange(min=1),
+              default=DEFAULT_MAX_ALTERNATIVES, show_default=True,
+              help="At most this many cheapest documentation alternatives per pend.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+              default=DEFAULT_TIME_LIMIT, show_default=True,
+              help="Seconds one solver call may take before it is stopped.")
+def decide_command(policy: str, cases: tuple[Path, ...], fmt: str, max_alternatives: int,
+                   time_limit: float) -> None:
+    """Decide each CASE file against POLICY (a file or a bundled name such as esi).
+
+    Every case is checked before any is decided: a bad case file stops the
+    run with exit code 2 and nothing printed to stdout.
+    """
+    table = load_policy(policy)
+    loaded = load_cases(cases, table)
+    decider = Decider(table, max_alternatives=max_alternatives, time_limit=time_limit)
+    for number, case in enumerate(loaded):
+        decision = decider.decide(case)
+        if fmt == "json":
+            click.echo(decision.to_json())
+            continue
+        if number:
+            click.echo("---" if fmt == "markdown" else "")
+        render = render_markdown if fmt == "markdown" else render_text
+        click.echo(render(decision, table), nl=False)
