@@ -146,7 +146,7 @@ class Collector:
             if key not in mapping:
                 self.add(
                     self.node(mapping, join(path, key)),
-                    f"missing required key '{key}'" + (f" in {path}" if path else ""),
+                    f"missing required key '{key}'",
                 )
 
     def wrong_type(self, location: Location, expected: str, value: object) -> None:

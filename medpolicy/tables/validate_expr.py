@@ -140,7 +140,7 @@ class ExpressionChecker:
                 locate(expr.pos),
                 f"'{expr.op}' does not apply to the {_KIND[fact.type]} fact '{fact.name}'",
                 expected="== or !=, or 'in [...]'",
-                found=expr.op,
+                found=repr(expr.op),
             )
             return expr
         value = self._value(fact, expr.value, locate(expr.value_pos))

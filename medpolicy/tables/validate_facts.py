@@ -18,6 +18,7 @@ from medpolicy.tables.model import FACT_TYPES, Fact, FactType
 
 FACT_KEYS = ("type", "values", "min", "max", "unit", "default", "question", "cost")
 _ONLY_FOR = {"values": "enum", "min": "int", "max": "int", "unit": "int"}
+_ARTICLE = {"bool": "a", "int": "an", "enum": "an"}
 _TYPE_ALIASES = {
     "boolean": "bool",
     "integer": "int",
@@ -147,7 +148,8 @@ def _read_fact(
         if kind is not None and key in spec and kind != only:
             c.add(
                 c.key(spec, key, join(path, key)),
-                f"'{key}' applies only to {only} facts, and '{name}' is a {kind} fact",
+                f"'{key}' applies only to {only} facts, "
+                f"and '{name}' is {_ARTICLE[kind]} {kind} fact",
             )
     values = _read_values(c, spec, path) if kind == "enum" else ()
     low, high = c.integer(spec, "min", path), c.integer(spec, "max", path)

@@ -175,6 +175,7 @@ for _tag, _pattern, _first in (
 
 #: (words in PyYAML's problem, more words it must contain, plain message,
 #: whether to point at where the construct started rather than where it broke)
+_QUOTE = "; quote a value that contains ',', '[', ']', '{' or '}'"
 _PLAIN_WORDS = (
     (
         "that cannot start any token",
@@ -202,8 +203,10 @@ _PLAIN_WORDS = (
         "this line's indentation does not match the lines above it",
         False,
     ),
-    ("expected ',' or ']'", "", "this list opened with '[' is never closed with ']'", True),
-    ("expected ',' or '}'", "", "this mapping opened with '{' is never closed with '}'", True),
+    ("expected ',' or ']'", "<stream end>", "this list opened with '[' is never closed", True),
+    ("expected ',' or '}'", "<stream end>", "this mapping opened with '{' is never closed", True),
+    ("expected ',' or ']'", "", "expected ',' or ']' here, inside a [...] list" + _QUOTE, False),
+    ("expected ',' or '}'", "", "expected ',' or '}' here, inside a {...} mapping" + _QUOTE, False),
     (
         "but found another document",
         "",
