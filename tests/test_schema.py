@@ -10,7 +10,8 @@ import pytest
 
 from medpolicy.tables.cases import CASE_KEYS
 from medpolicy.tables.schema import policy_schema
-from medpolicy.tables.validate import CRITERION_KEYS, OTHERWISE_KEYS, ROW_KEYS, TOP_KEYS
+from medpolicy.tables.validate import OTHERWISE_KEYS, ROW_KEYS, TOP_KEYS
+from medpolicy.tables.validate_criteria import CRITERION_KEYS
 from medpolicy.tables.validate_facts import FACT_KEYS
 from medpolicy.tables.yamlio import load_file
 

@@ -11,26 +11,22 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-import networkx as nx
-
-from medpolicy.errors import Location, ValidationError, did_you_mean, single
+from medpolicy.errors import ValidationError, did_you_mean, single
 from medpolicy.tables.collect import Collector, describe, join, sorted_problems
-from medpolicy.tables.expr import Expr, names_in
 from medpolicy.tables.model import (
     HIT_POLICIES,
     OTHERWISE_ID,
     OUTCOMES,
-    Criterion,
     HitPolicy,
     Otherwise,
     Outcome,
     Policy,
     Row,
 )
-from medpolicy.tables.validate_expr import ExpressionChecker, Locate
-from medpolicy.tables.validate_facts import is_name, read_facts
+from medpolicy.tables.validate_criteria import read_condition, read_criteria
+from medpolicy.tables.validate_expr import ExpressionChecker
+from medpolicy.tables.validate_facts import read_facts
 from medpolicy.tables.yamlio import Document
 
 TOP_KEYS = (
@@ -48,19 +44,9 @@ TOP_KEYS = (
     "otherwise",
 )
 REQUIRED_KEYS = ("id", "title", "version", "facts", "rows")
-CRITERION_KEYS = ("when", "description")
 ROW_KEYS = ("id", "when", "outcome", "reason", "sources")
 OTHERWISE_KEYS = ("outcome", "reason", "sources")
 _ROW_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-
-
-@dataclass(frozen=True)
-class _Condition:
-    """A ``when`` as written: its text, where it is, and its parse (if any)."""
-
-    text: str
-    locate: Locate
-    parsed: Expr | None
 
 
 def validate_policy(document: Document, sha256: str = "") -> Policy:
@@ -86,13 +72,7 @@ def validate_policy(document: Document, sha256: str = "") -> Policy:
     criteria_section = c.mapping(root, "criteria", "") or {}
     names = [str(name) for name in criteria_section]
     checker = ExpressionChecker(c, facts, names, ignore=broken)
-    conditions = _criteria_conditions(c, criteria_section, checker, [*facts, *broken])
-    _report_cycles(c, conditions)
-    criteria: list[Criterion] = []
-    for name, (cond, description, where) in conditions.items():
-        expr = checker.check(cond.parsed, cond.locate) if cond.parsed else None
-        if expr is not None:
-            criteria.append(Criterion(name, expr, cond.text, description, where))
+    criteria = read_criteria(c, criteria_section, checker, [*facts, *broken])
     rows = _rows(c, root, checker, sources)
     otherwise = _otherwise(c, root, sources)
     hit_policy: HitPolicy = c.choice(root, "hit_policy", "", HIT_POLICIES) or "priority"
@@ -105,7 +85,7 @@ def validate_policy(document: Document, sha256: str = "") -> Policy:
         title=header["title"],
         version=header["version"],
         facts=tuple(facts.values()),
-        criteria=tuple(criteria),
+        criteria=criteria,
         rows=rows,
         hit_policy=hit_policy,
         otherwise=otherwise,
@@ -165,82 +145,6 @@ def _source_refs(
     return tuple(ref for ref, _ in refs)
 
 
-def _condition(
-    c: Collector, spec: Mapping[object, object], path: str, checker: ExpressionChecker
-) -> _Condition | None:
-    """The ``when`` of a criterion or row, parsed (problems recorded)."""
-    if "when" not in spec:
-        return None
-    value = spec["when"]
-    text = ("true" if value else "false") if isinstance(value, bool) else value
-    where = join(path, "when")
-    if not isinstance(text, str) or not text.strip():
-        c.wrong_type(c.value(spec, "when", where), "a condition (a text)", value)
-        return None
-    locate = c.text_locator(spec, "when", where)
-    return _Condition(text, locate, checker.parse(text, locate))
-
-
-def _criteria_conditions(
-    c: Collector,
-    section: Mapping[object, object],
-    checker: ExpressionChecker,
-    fact_names: list[str],
-) -> dict[str, tuple[_Condition, str, Location]]:
-    conditions: dict[str, tuple[_Condition, str, Location]] = {}
-    for name, spec in section.items():
-        path = join("criteria", str(name))
-        where = c.key(section, name, path)
-        if not isinstance(name, str) or not is_name(name):
-            c.add(
-                where,
-                f"invalid criterion name {describe(name)}",
-                expected="a name of letters, digits and '_' that is not a keyword",
-            )
-            continue
-        if name in fact_names:
-            c.add(where, f"the criterion '{name}' has the same name as a fact; rename one")
-        if not isinstance(spec, Mapping):
-            c.wrong_type(c.value(section, name, path), "a mapping with 'when'", spec)
-            continue
-        c.check_keys(spec, path, CRITERION_KEYS, ("when",), what="criterion key")
-        description = c.text(spec, "description", path) or ""
-        condition = _condition(c, spec, path, checker)
-        if condition is not None:
-            conditions[name] = (condition, description, where)
-    return conditions
-
-
-def _report_cycles(
-    c: Collector, conditions: Mapping[str, tuple[_Condition, str, Location]]
-) -> None:
-    """One problem per cycle of criteria that refer to each other."""
-    order = list(conditions)
-    graph = nx.DiGraph()
-    graph.add_nodes_from(order)
-    for name, (cond, _, _) in conditions.items():
-        for used, _pos in names_in(cond.parsed) if cond.parsed else ():
-            if used in conditions:
-                graph.add_edge(name, used)
-    for component in nx.strongly_connected_components(graph):
-        start = min(component, key=order.index)
-        if len(component) == 1 and not graph.has_edge(start, start):
-            continue
-        edges = nx.find_cycle(graph.subgraph(component), source=start)
-        cycle = [u for u, _ in edges]
-        first = min(cycle, key=order.index)
-        cycle = cycle[cycle.index(first) :] + cycle[: cycle.index(first)]
-        cond = conditions[first][0]
-        assert cond.parsed is not None
-        successor = cycle[1 % len(cycle)]
-        pos = next(p for n, p in names_in(cond.parsed) if n == successor)
-        c.add(
-            cond.locate(pos),
-            "the criteria form a cycle: " + " -> ".join([*cycle, first]),
-            hint="a criterion cannot depend on itself, directly or through others",
-        )
-
-
 def _rows(
     c: Collector,
     root: Mapping[object, object],
@@ -258,7 +162,7 @@ def _rows(
             continue
         c.check_keys(spec, path, ROW_KEYS, ("id", "when", "outcome", "reason"), what="row key")
         row_id = _row_id(c, spec, path, first_line)
-        cond = _condition(c, spec, path, checker)
+        cond = read_condition(c, spec, path, checker)
         outcome = c.choice(spec, "outcome", path, OUTCOMES)
         reason = c.text(spec, "reason", path)
         refs = _source_refs(c, spec, path, sources)

@@ -29,7 +29,8 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from medpolicy.errors import LoadError, Location, Problem, single
+from medpolicy.errors import LoadError, Location, single
+from medpolicy.tables.yamlerrors import plain_problem
 
 
 @dataclass(frozen=True)
@@ -175,69 +176,6 @@ for _tag, _pattern, _first in (
 
 #: (words in PyYAML's problem, more words it must contain, plain message,
 #: whether to point at where the construct started rather than where it broke)
-_QUOTE = "; quote a value that contains ',', '[', ']', '{' or '}'"
-_PLAIN_WORDS = (
-    (
-        "that cannot start any token",
-        "'\\t'",
-        "tabs are not allowed for indentation; use spaces",
-        False,
-    ),
-    ("found a tab character", "", "tabs are not allowed for indentation; use spaces", False),
-    (
-        "mapping values are not allowed here",
-        "",
-        "unexpected ':' here; quote a value that contains ': ', or fix the indentation",
-        False,
-    ),
-    (
-        "could not find expected ':'",
-        "",
-        "expected 'key: value' here; a ':' is missing or the line is indented wrong",
-        False,
-    ),
-    ("found unexpected end of stream", "", "this quoted text is never closed", True),
-    (
-        "expected <block end>",
-        "",
-        "this line's indentation does not match the lines above it",
-        False,
-    ),
-    ("expected ',' or ']'", "<stream end>", "this list opened with '[' is never closed", True),
-    ("expected ',' or '}'", "<stream end>", "this mapping opened with '{' is never closed", True),
-    ("expected ',' or ']'", "", "expected ',' or ']' here, inside a [...] list" + _QUOTE, False),
-    ("expected ',' or '}'", "", "expected ',' or '}' here, inside a {...} mapping" + _QUOTE, False),
-    (
-        "but found another document",
-        "",
-        "the file holds more than one YAML document ('---'); expected exactly one",
-        False,
-    ),
-    (
-        "could not determine a constructor for the tag",
-        "",
-        "tags such as '!!python/...' are not allowed; write plain values",
-        False,
-    ),
-)
-
-
-def _plain_problem(error: yaml.MarkedYAMLError, file: str) -> list[Problem]:
-    problem = error.problem or error.context or "invalid YAML"
-    message, mark = f"invalid YAML: {problem}", error.problem_mark or error.context_mark
-    if problem.startswith(("duplicate key", "a key must")):
-        message = problem
-    for needle, also, words, at_start in _PLAIN_WORDS:
-        if needle in problem and also in problem:
-            message = words
-            if at_start and error.context_mark is not None:
-                mark = error.context_mark
-            break
-    line = mark.line + 1 if mark else None
-    column = mark.column + 1 if mark else None
-    return single(Location(file, line, column), message)
-
-
 def _line_column(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
@@ -265,7 +203,7 @@ def parse_text(text: str, file: str = "<memory>") -> Document:
     try:
         root = yaml.load(source, Loader=StrictLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
-        raise LoadError(_plain_problem(error, file)) from None
+        raise LoadError(plain_problem(error, file)) from None
     except yaml.reader.ReaderError as error:
         line, column = _line_column(text, error.position)
         raise LoadError(
