@@ -326,3 +326,23 @@ def test_load_cases_keeps_order(esi: Policy) -> None:
     """The seed cases load in the order given."""
     paths = sorted(EXAMPLES.glob("*.yaml"))
     assert [case.id for case in load_cases(paths, esi)] == [path.stem for path in paths]
+
+
+def test_deeply_nested_yaml_is_a_load_error() -> None:
+    """A pathologically nested file fails with a message, not a RecursionError."""
+    with pytest.raises(LoadError, match="nests lists or mappings too deeply"):
+        policy_from_text("a: " + "[" * 5000 + "]" * 5000)
+
+
+def test_deeply_nested_condition_is_a_validation_error() -> None:
+    """A pathologically nested condition fails with a message at its row."""
+    condition = "(" * 400 + "ok" + ")" * 400
+    text = (
+        "id: t\ntitle: T\nversion: '1'\nfacts:\n  ok: {type: bool}\n"
+        f"rows:\n  - id: r\n    when: {condition}\n    outcome: deny\n    reason: R.\n"
+    )
+    with pytest.raises(ValidationError) as caught:
+        policy_from_text(text, "deep.yaml")
+    assert str(caught.value).startswith(
+        "deep.yaml:8:11 rows[0].when: the condition nests too deeply"
+    )

@@ -2,7 +2,8 @@
 
 ``read_criteria`` parses and checks every criterion of a table's ``criteria``
 section; criteria that refer to each other in a cycle are reported with the
-cycle spelled out (``a -> b -> a``), at the reference that closes it.
+cycle spelled out (``a -> b -> a``), at the first criterion's reference to
+the next.
 """
 
 from __future__ import annotations

@@ -70,6 +70,9 @@ class ExpressionChecker:
                 found=error.found,
             )
             return None
+        except RecursionError:
+            self.c.add(locate(0), "the condition nests too deeply to read; simplify it")
+            return None
 
     def check(self, expr: Expr, locate: Locate) -> Expr | None:
         """The normalized expression, or None when it has problems (all recorded)."""

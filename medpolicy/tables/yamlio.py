@@ -204,6 +204,10 @@ def parse_text(text: str, file: str = "<memory>") -> Document:
         root = yaml.load(source, Loader=StrictLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         raise LoadError(plain_problem(error, file)) from None
+    except RecursionError:
+        raise LoadError(
+            single(Location(file), "the file nests lists or mappings too deeply to read")
+        ) from None
     except yaml.reader.ReaderError as error:
         line, column = _line_column(text, error.position)
         raise LoadError(
