@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 import clingo
 
@@ -19,6 +20,8 @@ from medpolicy.errors import SolverError
 #: Seconds one solve may take before it is interrupted.
 DEFAULT_TIME_LIMIT = 30.0
 _POLL_SECONDS = 0.05
+
+T = TypeVar("T")
 
 
 def new_control(*arguments: str) -> clingo.Control:
@@ -71,19 +74,52 @@ def solve_models(
 ) -> clingo.SolveResult:
     """Solve, calling ``on_model`` per model until it returns False; interrupt after the limit."""
     token = _WATCHDOG.arm(ctl, time_limit)
-    enough = False
+    enough = [False]
+
+    def callback(model: clingo.Model) -> bool:
+        if on_model(model):
+            return True
+        enough[0] = True
+        return False
+
     try:
-        with ctl.solve(assumptions=list(assumptions), yield_=True) as handle:
-            for model in handle:
-                if not on_model(model):
-                    enough = True
-                    break
-            result: clingo.SolveResult = handle.get()
+        result: clingo.SolveResult = ctl.solve(assumptions=list(assumptions), on_model=callback)
     finally:
         _WATCHDOG.disarm(token)
-    if result.interrupted and not enough:
+    if result.interrupted and not enough[0]:
         raise SolverError(
             f"{what} took longer than its time limit of {time_limit:g} s; "
             "raise the limit (--time-limit) or simplify the table"
         )
     return result
+
+
+class SymbolIndex(Generic[T]):
+    """Maps the shown symbols of a grounded program to payloads, for reading models fast.
+
+    Reading a model is ``[index[s] for s in model.symbols(shown=True)]``. Keys are
+    the symbols' packed representation when clingo's Python API exposes it (a
+    plain int: no call into the C library per lookup), the symbols otherwise.
+    """
+
+    def __init__(self, items: dict[clingo.Symbol, T]) -> None:
+        self._packed = all(hasattr(symbol, "_rep") for symbol in items)
+        self._items: dict[object, T] = {self._key(s): v for s, v in items.items()}
+
+    def _key(self, symbol: clingo.Symbol) -> object:
+        return symbol._rep if self._packed else symbol
+
+    def read(self, model: clingo.Model) -> list[T]:
+        """The payloads of the model's shown symbols that the index knows."""
+        return self.lookup(model.symbols(shown=True))
+
+    def lookup(self, symbols: Sequence[clingo.Symbol]) -> list[T]:
+        """The payloads of the symbols that the index knows."""
+        items = self._items
+        key = self._key
+        found = []
+        for symbol in symbols:
+            value = items.get(key(symbol))
+            if value is not None:
+                found.append(value)
+        return found

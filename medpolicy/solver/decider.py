@@ -19,7 +19,7 @@ import clingo
 from medpolicy.errors import SolverError
 from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
 from medpolicy.logic.outcomes import no_match_outcome
-from medpolicy.solver.control import _WATCHDOG, DEFAULT_TIME_LIMIT, new_control
+from medpolicy.solver.control import DEFAULT_TIME_LIMIT, SymbolIndex, new_control, solve_models
 from medpolicy.solver.missing import Candidate, MissingSolver
 from medpolicy.solver.needs import describe, value_labels
 from medpolicy.solver.result import (
@@ -89,7 +89,7 @@ class Decider:
         self._rejected = next(
             (a.literal for a in ctl.symbolic_atoms.by_signature("rejected", 0)), None
         )
-        self._shown = self._shown_atoms(ctl)
+        self._shown = SymbolIndex(self._shown_atoms(ctl))
         self._engine = engine_versions()
         users: dict[int, list[int]] = {}
         for r, closure in enumerate(self.table.criterion_closure):
@@ -129,22 +129,16 @@ class Decider:
         # Brave mode: each model adds consequences; the last one holds them all.
         store: list[Sequence[clingo.Symbol]] = [[]]
 
-        def keep(model: clingo.Model) -> None:
+        def keep(model: clingo.Model) -> bool:
             store[0] = model.symbols(shown=True)
+            return True
 
-        token = _WATCHDOG.arm(self.ctl, self.time_limit)
-        try:
-            solved = self.ctl.solve(assumptions=self.assumptions(known), on_model=keep)
-        finally:
-            _WATCHDOG.disarm(token)
-        if solved.interrupted:
-            raise SolverError(f"deciding the case took longer than {self.time_limit:g} s")
-        last = store[0]
+        solve_models(self.ctl, self.assumptions(known), keep, self.time_limit, "deciding the case")
+        last = self._shown.lookup(store[0])
         if not last:
             raise SolverError("the case has no completion; this is a bug in medpolicy")
         result = Consequences()
-        for symbol in last:
-            kind, arg = self._shown[symbol]
+        for kind, arg in last:
             if kind == "outcome":
                 result.outcomes.add(str(arg))
             elif kind == "fallback":

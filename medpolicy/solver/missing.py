@@ -27,7 +27,7 @@ from typing import Any
 import clingo
 
 from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
-from medpolicy.solver.control import new_control, solve_models
+from medpolicy.solver.control import SymbolIndex, new_control, solve_models
 
 #: Optimal models enumerated on the fast path before switching to projection.
 MODEL_CAP = 512
@@ -82,6 +82,7 @@ class MissingSolver:
         self._picks_of = {
             f: [(v, lit) for (g, v), lit in self._pick.items() if g == f] for f in range(n)
         }
+        self._index = _shown_index(ctl)
 
     def _ground(self, extra: str, *arguments: str) -> clingo.Control:
         ctl = new_control("--opt-mode=optN", "--models=0", *arguments)
@@ -103,14 +104,24 @@ class MissingSolver:
             assumptions.extend(self._unknown[f] if value is None else self._known[f][value])
         return assumptions
 
-    def _candidate(self, model: clingo.Model) -> Candidate:
-        return Candidate(
-            frozenset(f for f, lit in self._chosen.items() if model.is_true(lit)),
-            frozenset(f for f, lit in self._changed.items() if model.is_true(lit)),
-        )
+    def _read(self, model: clingo.Model, index: SymbolIndex[tuple[str, int, int]]
+              ) -> tuple[Candidate, dict[int, int]]:
+        """The model's candidate and the values it picks for every fact."""
+        chosen: set[int] = set()
+        changed: set[int] = set()
+        picks: dict[int, int] = {}
+        for kind, fact, value in index.read(model):
+            if kind == "pick":
+                picks[fact] = value
+            elif kind == "chosen":
+                chosen.add(fact)
+            else:
+                changed.add(fact)
+        return Candidate(frozenset(chosen), frozenset(changed)), picks
 
     def _assignment(self, model: clingo.Model, facts: frozenset[int]) -> Assignment:
-        return {f: v for f in facts for v, lit in self._picks_of[f] if model.is_true(lit)}
+        _, picks = self._read(model, self._index)
+        return {f: picks[f] for f in facts}
 
     def solve(
         self, known: Mapping[int, int], allow_change: bool = False
@@ -126,8 +137,8 @@ class MissingSolver:
 
         def on_model(model: clingo.Model) -> bool:
             if model.optimality_proven:
-                candidate = self._candidate(model)
-                found.setdefault(candidate, []).append(self._assignment(model, candidate.facts))
+                candidate, picks = self._read(model, self._index)
+                found.setdefault(candidate, []).append({f: picks[f] for f in candidate.facts})
                 count[0] += 1
             return count[0] <= MODEL_CAP
 
@@ -146,10 +157,11 @@ class MissingSolver:
         self, known: Mapping[int, int], allow_change: bool
     ) -> list[Candidate]:
         found: list[Candidate] = []
+        index = _shown_index(self.projected)
 
         def on_model(model: clingo.Model) -> bool:
             if model.optimality_proven:
-                candidate = self._candidate_in(self.projected, model)
+                candidate, _ = self._read(model, index)
                 if candidate not in found:
                     found.append(candidate)
             return True
@@ -162,14 +174,6 @@ class MissingSolver:
             "the search for missing documentation",
         )
         return found
-
-    def _candidate_in(self, ctl: clingo.Control, model: clingo.Model) -> Candidate:
-        chosen = literal_map(ctl, "chosen", 1)
-        changed = literal_map(ctl, "changed", 1)
-        return Candidate(
-            frozenset(k[0] for k, lit in chosen.items() if model.is_true(lit)),
-            frozenset(k[0] for k, lit in changed.items() if model.is_true(lit)),
-        )
 
     def _fixed(
         self, known: Mapping[int, int], candidate: Candidate, allow_change: bool
@@ -233,3 +237,13 @@ class MissingSolver:
         finally:
             config.opt_mode = "optN"
         return seen
+
+
+def _shown_index(ctl: clingo.Control) -> SymbolIndex[tuple[str, int, int]]:
+    """chosen(F), changed(F) and pick(F,V) atoms by their symbols."""
+    items: dict[clingo.Symbol, tuple[str, int, int]] = {}
+    for name, arity in (("chosen", 1), ("changed", 1), ("pick", 2)):
+        for atom in ctl.symbolic_atoms.by_signature(name, arity):
+            args = [a.number for a in atom.symbol.arguments]
+            items[atom.symbol] = (name, args[0], args[1] if arity == 2 else -1)
+    return SymbolIndex(items)
