@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
 
-Value = Union[bool, int, str]
+Value = bool | int | str
 
 COMPARISON_OPS = ("<=", ">=", "==", "!=", "<", ">")
 
@@ -88,7 +87,7 @@ class Const:
     pos: int
 
 
-Expr = Union[Name, Compare, Member, Not, And, Or, Const]
+Expr = Name | Compare | Member | Not | And | Or | Const
 
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 _TOKEN = re.compile(
