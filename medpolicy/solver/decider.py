@@ -214,6 +214,16 @@ class Decider:
                     result.append(self._missing_set(known, candidate, box))
         return result
 
+    def counterfactuals(self, case: Case, cap: int | None = None) -> tuple[MissingSet, ...]:
+        """What would have to be different for every completion of ``case`` to approve.
+
+        The cheapest sets of documented (or default) facts to change, each
+        ``Need.current`` naming the old value, together with any unknown facts
+        to document. Empty when no change can lead to approval.
+        """
+        known = self.table.known_values(case)
+        return tuple(self.missing_sets(known, cap or self.max_alternatives, allow_change=True))
+
     def _candidate_key(self, candidate: Candidate) -> tuple[int, list[str]]:
         facts = [self.table.domains[f].fact for f in candidate.facts]
         return sum(f.cost for f in facts), sorted(f.name for f in facts)
