@@ -31,7 +31,6 @@ from medpolicy.solver.result import (
     Need,
     PolicyRef,
     Reason,
-    RowState,
     RowStatus,
 )
 from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Case, Outcome, Policy
@@ -296,10 +295,35 @@ class Decider:
         certain = [r for r in reasons if r.certain]
         return tuple(certain or reasons)
 
+    @cached_property
+    def _status_objects(self) -> tuple[
+        list[dict[str, CriterionStatus]], list[dict[tuple[str, str], RowStatus]],
+        list[tuple[FactValue | None, FactValue]],
+    ]:
+        """Every status object a table can report, built once (decide only looks them up)."""
+        criteria = [
+            {state: CriterionStatus(c.id, state, self._criterion_fact_names[i])
+             for state in ("met", "not_met", "unknown", "not_applicable")}
+            for i, c in enumerate(self.policy.criteria)
+        ]
+        rows = [
+            {(state, decisive): RowStatus(row.id, row.outcome, state, decisive)
+             for state in ("matched", "open", "excluded")
+             for decisive in ("always", "sometimes", "never")}
+            for row in self.policy.rows
+        ]
+        facts = [
+            (FactValue(f.name, f.default, "default") if f.default is not None else None,
+             FactValue(f.name, None, "unknown"))
+            for f in self.policy.facts
+        ]
+        return criteria, rows, facts
+
     def _criteria(self, cons: Consequences) -> tuple[CriterionStatus, ...]:
         users = self._criterion_users
+        objects = self._status_objects[0]
         statuses = []
-        for c, criterion in enumerate(self.policy.criteria):
+        for c in range(len(objects)):
             status: CriterionState
             if c in cons.met and c not in cons.unmet:
                 status = "met"
@@ -309,30 +333,29 @@ class Decider:
                 status = "unknown"
             else:
                 status = "not_applicable"
-            statuses.append(CriterionStatus(criterion.id, status, self._criterion_fact_names[c]))
+            statuses.append(objects[c][status])
         return tuple(statuses)
 
     def _rows(self, cons: Consequences) -> tuple[RowStatus, ...]:
+        objects = self._status_objects[1]
         result = []
-        for r, row in enumerate(self.policy.rows):
-            state: RowState = (
-                ("open" if r in cons.miss else "matched") if r in cons.match else "excluded"
-            )
+        for r in range(len(objects)):
+            state = ("open" if r in cons.miss else "matched") if r in cons.match else "excluded"
             decisive = (
                 ("sometimes" if r in cons.idle else "always") if r in cons.decisive else "never"
             )
-            result.append(RowStatus(row.id, row.outcome, state, decisive))  # type: ignore[arg-type]
+            result.append(objects[r][(state, decisive)])
         return tuple(result)
 
     def _facts(self, case: Case) -> tuple[FactValue, ...]:
+        objects = self._status_objects[2]
+        documented = case.facts
         result = []
-        for fact in self.policy.facts:
-            if fact.name in case.facts:
-                result.append(FactValue(fact.name, case.facts[fact.name], "documented"))
-            elif fact.default is not None:
-                result.append(FactValue(fact.name, fact.default, "default"))
+        for fact, (default, unknown) in zip(self.policy.facts, objects, strict=True):
+            if fact.name in documented:
+                result.append(FactValue(fact.name, documented[fact.name], "documented"))
             else:
-                result.append(FactValue(fact.name, None, "unknown"))
+                result.append(default or unknown)
         return tuple(result)
 
 
