@@ -6,6 +6,7 @@ import itertools
 
 from hypothesis import HealthCheck, given, settings
 
+from medpolicy.solver import missing as missing_module
 from medpolicy.solver.decider import Decider
 from medpolicy.solver.result import MissingSet
 from medpolicy.tables.model import Case, Policy
@@ -59,3 +60,24 @@ def test_missing_sets_are_sound_minimal_and_complete(table_and_case: tuple[Polic
             assert not reference.working(policy, base, smaller), f"{smaller} already works"
         assert alternative.cost == best
     assert {a.facts for a in decision.missing} == optimal
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables_and_cases())
+def test_projected_slow_path_agrees_with_the_fast_path(
+    table_and_case: tuple[Policy, Case],
+) -> None:
+    """With too many optimal models the projected path reports the same sets and needs."""
+    policy, case = table_and_case
+    fast = Decider(policy, max_alternatives=50).decide(case)
+    original = missing_module.MODEL_CAP
+    missing_module.MODEL_CAP = 0
+    try:
+        slow = Decider(policy, max_alternatives=50, verify=True).decide(case)
+    finally:
+        missing_module.MODEL_CAP = original
+    assert {a.facts for a in slow.missing} == {a.facts for a in fast.missing}
+    base = reference.known(policy, case.facts)
+    for alternative in slow.missing:
+        for filling in _fillings(policy, alternative):
+            assert reference.always_approves(policy, {**base, **filling}), filling

@@ -36,6 +36,7 @@ from medpolicy.solver.result import (
 from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Case, Outcome, Policy
 
 DEFAULT_MAX_ALTERNATIVES = 10
+_NEED_CACHE = 4096
 
 
 def engine_versions() -> tuple[tuple[str, str], ...]:
@@ -90,6 +91,7 @@ class Decider:
         )
         self._shown = SymbolIndex(self._shown_atoms(ctl))
         self._engine = engine_versions()
+        self._needs: dict[tuple[int, frozenset[int], int | None], Need] = {}
         users: dict[int, list[int]] = {}
         for r, closure in enumerate(self.table.criterion_closure):
             for c in closure:
@@ -243,22 +245,29 @@ class Decider:
     def _missing_set(
         self, known: Mapping[int, int], candidate: Candidate, values: Mapping[int, frozenset[int]]
     ) -> MissingSet:
-        needs = []
-        for f in sorted(candidate.facts, key=lambda i: self.table.domains[i].fact.name):
-            domain = self.table.domains[f]
-            current = domain.label(known[f]) if f in candidate.changed else None
-            needs.append(
-                Need(
-                    fact=domain.fact.name,
-                    needs=describe(domain, values[f]),
-                    values=value_labels(domain, values[f]),
-                    question=domain.fact.question,
-                    cost=domain.fact.cost,
-                    current=current,
-                    allowed=tuple(domain.values[v] for v in sorted(values[f])),
-                )
+        facts = sorted(candidate.facts, key=lambda i: self.table.domains[i].fact.name)
+        return MissingSet(tuple(
+            self._need(f, values[f], known[f] if f in candidate.changed else None) for f in facts
+        ))
+
+    def _need(self, fact: int, values: frozenset[int], current: int | None) -> Need:
+        """What documenting ``fact`` needs; memoised, the same needs recur across cases."""
+        key = (fact, values, current)
+        need = self._needs.get(key)
+        if need is None:
+            domain = self.table.domains[fact]
+            need = Need(
+                fact=domain.fact.name,
+                needs=describe(domain, values),
+                values=value_labels(domain, values),
+                question=domain.fact.question,
+                cost=domain.fact.cost,
+                current=domain.label(current) if current is not None else None,
+                allowed=tuple(domain.values[v] for v in sorted(values)),
             )
-        return MissingSet(tuple(needs))
+            if len(self._needs) < _NEED_CACHE:
+                self._needs[key] = need
+        return need
 
     # -- reporting -----------------------------------------------------------
 

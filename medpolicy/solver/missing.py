@@ -65,7 +65,6 @@ class MissingSolver:
         self.ctl = self._ground("", "--project=no")
         ctl = self.ctl
         given = literal_map(ctl, "given", 2)
-        self._pick = literal_map(ctl, "pick", 2)
         self._chosen = {k[0]: v for k, v in literal_map(ctl, "chosen", 1).items()}
         self._changed = {k[0]: v for k, v in literal_map(ctl, "changed", 1).items()}
         self._may_change = next(a.literal for a in ctl.symbolic_atoms.by_signature("may_change", 0))
@@ -79,9 +78,6 @@ class MissingSolver:
             ]
             for f in range(n)
         ]
-        self._picks_of = {
-            f: [(v, lit) for (g, v), lit in self._pick.items() if g == f] for f in range(n)
-        }
         self._index = _shown_index(ctl)
 
     def _ground(self, extra: str, *arguments: str) -> clingo.Control:
@@ -111,7 +107,7 @@ class MissingSolver:
         changed: set[int] = set()
         picks: dict[int, int] = {}
         for kind, fact, value in index.read(model):
-            if kind == "pick":
+            if kind == "set":
                 picks[fact] = value
             elif kind == "chosen":
                 chosen.add(fact)
@@ -194,9 +190,11 @@ class MissingSolver:
         last: dict[int, set[int]] = {}
 
         def on_model(model: clingo.Model) -> bool:
+            # Brave mode: the last model holds the union of all working values.
             last.clear()
-            for f, v in self._assignment_all(model, candidate.facts):
-                last.setdefault(f, set()).add(v)
+            for kind, f, v in self._index.read(model):
+                if kind == "set" and f in candidate.facts:
+                    last.setdefault(f, set()).add(v)
             return True
 
         try:
@@ -210,9 +208,6 @@ class MissingSolver:
         finally:
             config.opt_mode, config.enum_mode = "optN", "auto"
         return {f: frozenset(vs) for f, vs in last.items()}
-
-    def _assignment_all(self, model: clingo.Model, facts: frozenset[int]) -> list[tuple[int, int]]:
-        return [(f, v) for f in facts for v, lit in self._picks_of[f] if model.is_true(lit)]
 
     def assignments(
         self, known: Mapping[int, int], candidate: Candidate, cap: int, allow_change: bool = False
@@ -240,9 +235,9 @@ class MissingSolver:
 
 
 def _shown_index(ctl: clingo.Control) -> SymbolIndex[tuple[str, int, int]]:
-    """chosen(F), changed(F) and pick(F,V) atoms by their symbols."""
+    """chosen(F), changed(F) and set(F,V) atoms by their symbols."""
     items: dict[clingo.Symbol, tuple[str, int, int]] = {}
-    for name, arity in (("chosen", 1), ("changed", 1), ("pick", 2)):
+    for name, arity in (("chosen", 1), ("changed", 1), ("set", 2)):
         for atom in ctl.symbolic_atoms.by_signature(name, arity):
             args = [a.number for a in atom.symbol.arguments]
             items[atom.symbol] = (name, args[0], args[1] if arity == 2 else -1)
