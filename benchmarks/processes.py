@@ -1,0 +1,131 @@
+"""Sections that run the command line: batch throughput and memory, and cold start."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.config import Sizes
+from benchmarks.measure import Run, run_command
+from benchmarks.report import Figure, Section, at_least, at_most
+from medpolicy.casegen import CaseGenerator
+from medpolicy.tables.model import Policy
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The one case of the cold-start figure: the seed pend, so missing sets are included.
+ONE_CASE = ROOT / "examples" / "cases" / "seed-004-lumbar-incomplete.yaml"
+
+BATCH_RATE_GOAL = 3_000.0
+SPEEDUP_GOAL = 1.7
+RSS_GOAL_MB = 300.0
+COLD_GOAL_S = 1.0
+
+_RATE = re.compile(r"\(([\d,]+) cases/s\)")
+
+
+def medpolicy_command() -> list[str]:
+    """The ``medpolicy`` console script beside this interpreter, else the module's entry point."""
+    script = Path(sys.executable).with_name("medpolicy")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from medpolicy.cli import main; main()"]
+
+
+def write_cases(policy: Policy, count: int, seed: int, path: Path) -> None:
+    """``count`` generated cases as JSON Lines."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as stream:
+        for record in CaseGenerator(policy, seed).records(count):
+            stream.write(json.dumps(record) + "\n")
+
+
+def batch_section(policy: Policy, sizes: Sizes, seed: int, work: Path) -> Section:
+    """Throughput of ``medpolicy batch`` with 1 and 2 workers, and its peak memory."""
+    section = Section("batch")
+    name = "batch"
+    source = work / f"cases-{sizes.batch_cases}-seed{seed}.jsonl"
+    started = time.perf_counter()
+    if not source.exists():
+        write_cases(policy, sizes.batch_cases, seed, source)
+    generate_s = time.perf_counter() - started
+    output = work / "batch-output.jsonl"
+    per_workers: dict[int, dict[str, Any]] = {}
+    for workers in sizes.batch_workers:
+        runs = [_batch_run(source, output, workers, sizes.batch_cases)
+                for _ in range(sizes.batch_repeat)]
+        walls = [r.seconds for r in runs]
+        median_wall = statistics.median(walls)
+        per_workers[workers] = {
+            "walls_s": walls,
+            "rate_wall": sizes.batch_cases / median_wall,
+            "rate_reported": statistics.median(_reported_rate(r) for r in runs),
+            "peak_tree_mb": max(r.peak_tree_rss for r in runs) / 2**20,
+            "peak_main_mb": max(r.peak_main_rss for r in runs) / 2**20,
+            "summary": runs[-1].stderr.strip().splitlines()[-1],
+        }
+    output.unlink(missing_ok=True)
+    for workers, data in per_workers.items():
+        label = f"{workers} worker" + ("" if workers == 1 else "s")
+        rate = data["rate_wall"]
+        section.figures.append(
+            at_least(name, f"{sizes.batch_cases:,} cases, {label} (wall)", rate, "cases/s",
+                     BATCH_RATE_GOAL)
+            if workers == 1
+            else Figure(name, f"{sizes.batch_cases:,} cases, {label} (wall)", rate, "cases/s"))
+    if 1 in per_workers and 2 in per_workers:
+        speedup = per_workers[2]["rate_wall"] / per_workers[1]["rate_wall"]
+        section.figures.append(at_least(name, "2 workers / 1 worker", speedup, "x", SPEEDUP_GOAL))
+    for workers, data in per_workers.items():
+        section.figures.append(at_most(
+            name, f"peak RSS, {workers} worker(s), all processes", data["peak_tree_mb"], "MB",
+            RSS_GOAL_MB))
+    section.data = {"cases": sizes.batch_cases, "generate_s": generate_s,
+                    "workers": {str(k): v for k, v in per_workers.items()}}
+    return section
+
+
+def _batch_run(source: Path, output: Path, workers: int, count: int) -> Run:
+    run = run_command([*medpolicy_command(), "batch", "esi", str(source), "-o", str(output),
+                       "--workers", str(workers)])
+    if run.returncode != 0:
+        raise RuntimeError(f"medpolicy batch failed ({run.returncode}): {run.stderr}")
+    with output.open("rb") as stream:
+        lines = sum(1 for _ in stream)
+    if lines != count:
+        raise RuntimeError(f"medpolicy batch wrote {lines} lines for {count} cases")
+    return run
+
+
+def _reported_rate(run: Run) -> float:
+    match = _RATE.search(run.stderr)
+    return float(match.group(1).replace(",", "")) if match else 0.0
+
+
+def cold_section(sizes: Sizes) -> Section:
+    """Wall time of ``medpolicy decide esi ONE_CASE`` from a cold interpreter."""
+    section = Section("cold")
+    name = "cold"
+    command = [*medpolicy_command(), "decide", "esi", str(ONE_CASE), "--format", "json"]
+    runs = [run_command(command, sample=False) for _ in range(sizes.cold_runs)]
+    if any(r.returncode != 0 for r in runs):
+        raise RuntimeError(f"medpolicy decide failed: {runs[0].stderr}")
+    python = [run_command([sys.executable, "-c", "pass"], sample=False).seconds
+              for _ in range(sizes.cold_runs)]
+    imports = [run_command([sys.executable, "-c", "import medpolicy.cli"], sample=False).seconds
+               for _ in range(sizes.cold_runs)]
+    walls = [r.seconds for r in runs]
+    median = statistics.median(walls)
+    section.figures += [
+        at_most(name, "medpolicy decide esi one-case.yaml (wall, median)", median, "s",
+                COLD_GOAL_S),
+        Figure(name, "  python -c pass (the interpreter alone)", statistics.median(python), "s"),
+        Figure(name, "  python -c 'import medpolicy.cli'", statistics.median(imports), "s"),
+    ]
+    section.data = {"case": ONE_CASE.name, "walls_s": walls, "python_s": python,
+                    "import_cli_s": imports}
+    return section

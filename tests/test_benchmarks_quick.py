@@ -1,0 +1,49 @@
+"""The benchmark harness in quick mode, so that it cannot rot (no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.run import SECTIONS, run
+
+
+def test_quick_run_prints_a_table_and_writes_every_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every section runs; the JSON holds positive figures and the brute force agrees."""
+    path = run(["--quick", "--out", str(tmp_path), "--profile"])
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[0].startswith("medpolicy benchmarks (quick), ")
+    assert f"wrote {path}" in printed
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert json.loads((tmp_path / "latest.json").read_text(encoding="utf-8")) == document
+    assert document["mode"] == "quick" and document["machine"]["cores"] >= 1
+    sections = document["sections"]
+    assert list(sections) == list(SECTIONS)
+    for name, section in sections.items():
+        assert section["figures"], name
+        for figure in section["figures"]:
+            assert figure["value"] > 0, figure
+            assert figure["name"] in printed
+        assert len(section["load_before"]) == 3
+    decide = sections["decide"]["data"]
+    assert sum(decide["mix"].values()) == decide["cases"] == 60
+    assert any("tottime" in line for line in decide["profile"])
+    assert (tmp_path / "decide.prof").exists()
+    for row in sections["baselines"]["data"]["brute_force"]:
+        assert row["pends_agreeing"] == row["pends"], row
+    batch = sections["batch"]["data"]
+    assert set(batch["workers"]) == {"1", "2"}
+    for data in batch["workers"].values():
+        assert data["summary"].startswith("batch: 120 cases in ")
+
+
+def test_unknown_sections_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """--only names sections; a wrong name is a usage error, not a silent no-op."""
+    with pytest.raises(SystemExit) as stopped:
+        run(["--quick", "--only", "decide,nonsense"])
+    assert stopped.value.code == 2
+    assert "unknown section(s): nonsense" in capsys.readouterr().err
