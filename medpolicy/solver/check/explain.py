@@ -1,0 +1,353 @@
+"""Turning what the covering solves found into findings with messages and witnesses.
+
+Rows: a row that matches no case is dead; one that matches but never decides
+is shadowed; one that decides but is never needed (its removal would change
+no outcome) is redundant. Pairs: a candidate pair that matches the same case
+is a conflict (different outcomes) or, in a unique table, an overlap. The
+table: a case no row matches is a gap when there is no ``otherwise``; an
+outcome the table mentions but no case gets is unreachable; a criterion met
+in every case, or in none, is constant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import clingo
+
+from medpolicy.errors import Location
+from medpolicy.logic.compiler import CompiledTable
+from medpolicy.solver.check.cover import Coverage, Sample
+from medpolicy.solver.check.findings import Finding, Severity, Witness
+from medpolicy.solver.check.structure import used_criteria
+from medpolicy.tables.expr import Value
+from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES, Outcome, Row
+
+Function = clingo.Function
+Number = clingo.Number
+
+
+_OUTCOME: dict[str, Outcome] = {o: o for o in OUTCOMES}
+
+
+def _atom(name: str, *args: int) -> clingo.Symbol:
+    return Function(name, [Number(a) for a in args])
+
+
+def _quote(items: Sequence[str]) -> str:
+    return ", ".join(f"'{item}'" for item in items)
+
+
+class _Case:
+    """A model read for people: concrete facts, verdict, deciding and matching rows."""
+
+    def __init__(self, table: CompiledTable, sample: Sample) -> None:
+        self.facts: tuple[tuple[str, Value], ...] = tuple(
+            (d.fact.name, d.concrete(v))
+            for d, v in zip(table.domains, sample.assignment, strict=True)
+        )
+        verdict: Outcome = "pend"
+        decisive: list[int] = []
+        matching: list[int] = []
+        for symbol in sample.true:
+            if symbol.name == "outcome":
+                verdict = _OUTCOME[symbol.arguments[0].name]
+            elif symbol.name == "decisive":
+                decisive.append(symbol.arguments[0].number)
+            elif symbol.name == "match":
+                matching.append(symbol.arguments[0].number)
+        self.verdict = verdict
+        self.decisive = sorted(decisive)
+        self.matching = sorted(matching)
+
+
+_Describe = Callable[[_Case], str]
+
+
+class Explainer:
+    """Findings from the first covering solve (and more witnesses, when collected)."""
+
+    def __init__(
+        self,
+        table: CompiledTable,
+        first: Coverage,
+        pairs: Sequence[tuple[int, int]],
+        more: Coverage | None = None,
+    ) -> None:
+        self.table = table
+        self.policy = table.policy
+        self.rows: tuple[Row, ...] = table.policy.rows
+        self.first = first
+        self.more = more
+        self.pairs = [p for p in pairs if first.holds(_atom("overlap", *p))]
+        self._cases: dict[int, _Case] = {}
+
+    # -- what holds ----------------------------------------------------------
+
+    def _holds(self, name: str, *args: int) -> bool:
+        return self.first.holds(_atom(name, *args))
+
+    def dead(self) -> list[int]:
+        return [r for r in range(len(self.rows)) if not self._holds("match", r)]
+
+    def shadowed(self) -> list[int]:
+        return [r for r in range(len(self.rows))
+                if self._holds("match", r) and not self._holds("decisive", r)]
+
+    def redundant(self) -> list[int]:
+        return [r for r in range(len(self.rows))
+                if self._holds("decisive", r) and not self._holds("needed", r)]
+
+    def has_gap(self) -> bool:
+        return self.policy.otherwise is None and self.first.holds(Function("gap"))
+
+    def witness_targets(self) -> list[clingo.Symbol]:
+        """The targets whose models are the witnesses of findings."""
+        targets = [_atom("overlap", a, b) for a, b in self.pairs]
+        targets.extend(_atom("match", r) for r in self.shadowed())
+        targets.extend(_atom("decisive", r) for r in self.redundant())
+        if self.has_gap():
+            targets.append(Function("gap"))
+        return targets
+
+    # -- witnesses -----------------------------------------------------------
+
+    def _samples(self, target: clingo.Symbol) -> list[Sample]:
+        if self.more is not None and target in self.more.witnesses:
+            return self.more.witnesses[target]
+        return self.first.witnesses.get(target, [])
+
+    def _case(self, sample: Sample) -> _Case:
+        key = id(sample)
+        if key not in self._cases:
+            self._cases[key] = _Case(self.table, sample)
+        return self._cases[key]
+
+    def _witnesses(
+        self, target: clingo.Symbol, ident: str, describe: _Describe
+    ) -> tuple[Witness, ...]:
+        result = []
+        for k, sample in enumerate(self._samples(target), start=1):
+            case = self._case(sample)
+            result.append(
+                Witness(
+                    id=f"{ident}-{k}",
+                    description=describe(case),
+                    facts=case.facts,
+                    verdict=case.verdict,
+                    rows=tuple(self.rows[r].id for r in case.decisive),
+                    matching=tuple(self.rows[r].id for r in case.matching),
+                )
+            )
+        return tuple(result)
+
+    def _decided_by(self, case: _Case) -> str:
+        ids = [self.rows[r].id for r in case.decisive]
+        if len(ids) == 1:
+            return f"row '{ids[0]}' decides it ({case.verdict})"
+        if ids:
+            return f"rows {_quote(ids)} decide it ({case.verdict})"
+        return f"no row matches it ({case.verdict})"
+
+    # -- findings ------------------------------------------------------------
+
+    def findings(self) -> list[Finding]:
+        result = [self._pair(a, b) for a, b in self.pairs]
+        if self.has_gap():
+            result.append(self._gap())
+        result.extend(self._dead(r) for r in self.dead())
+        result.extend(self._shadowed(r) for r in self.shadowed())
+        result.extend(self._redundant(r) for r in self.redundant())
+        result.extend(self._unreachable())
+        result.extend(self._constant())
+        return result
+
+    def _row_locations(self, *rows: int) -> tuple[Location, ...]:
+        return tuple(loc for r in rows if (loc := self.rows[r].location) is not None)
+
+    def _ref(self, r: int) -> str:
+        row = self.rows[r]
+        line = f", line {row.location.line}" if row.location and row.location.line else ""
+        return f"'{row.id}' ({row.outcome}{line})"
+
+    def _pair(self, a: int, b: int) -> Finding:
+        first, second = self.rows[a], self.rows[b]
+        hit = self.policy.hit_policy
+        same = first.outcome == second.outcome
+        kind = "overlap" if same else "conflict"
+        severity: Severity = "error" if hit == "unique" else "info"
+        if hit == "first":
+            winner = first
+        else:
+            winner = max(first, second, key=lambda row: OUTCOME_RANK[row.outcome])
+        if same:
+            message = (f"rows {self._ref(a)} and {self._ref(b)} both match some cases, "
+                       "which a unique table forbids")
+        else:
+            message = f"rows {self._ref(a)} and {self._ref(b)} match the same case"
+            if hit == "first":
+                message += f"; under 'first' the earlier row '{winner.id}' wins"
+            elif hit == "priority":
+                message += f"; under 'priority' '{winner.id}' wins ({winner.outcome})"
+            else:
+                message += (f", which a unique table forbids; decide resolves it like "
+                            f"'priority': '{winner.id}' wins ({winner.outcome})")
+
+        def describe(case: _Case) -> str:
+            return f"Rows '{first.id}' and '{second.id}' both match; {self._decided_by(case)}."
+
+        hint = ("make the rows exclusive (e.g. add 'not ...' to one of them)"
+                if hit == "unique" else "")
+        return Finding(
+            kind=kind,
+            severity=severity,
+            message=message,
+            rows=(first.id, second.id),
+            locations=self._row_locations(a, b),
+            witnesses=self._witnesses(_atom("overlap", a, b), f"{kind}-{first.id}-{second.id}",
+                                      describe),
+            hint=hint,
+        )
+
+    def _gap(self) -> Finding:
+        return Finding(
+            kind="gap",
+            severity="error",
+            message="some complete cases match no row, and the table has no 'otherwise'; "
+            "decide pends them as a gap",
+            locations=(Location(self.policy.path),),
+            witnesses=self._witnesses(Function("gap"), "gap",
+                                      lambda case: "No row matches this case; it pends as a gap."),
+            hint="add an 'otherwise' clause, or rows that cover the witness cases",
+        )
+
+    def _dead(self, r: int) -> Finding:
+        row = self.rows[r]
+        return Finding(
+            kind="dead_row",
+            severity="error",
+            message=f"row {self._ref(r)} can never match: no complete case satisfies "
+            f"'{row.text}'",
+            rows=(row.id,),
+            locations=self._row_locations(r),
+            hint="look for tests that contradict each other (e.g. 'weeks >= 6 and weeks < 4'), "
+            "also inside the criteria the row uses",
+        )
+
+    def _shadowed(self, r: int) -> Finding:
+        row = self.rows[r]
+        target = _atom("match", r)
+        winners = sorted({w for s in self._samples(target) for w in self._case(s).decisive})
+        others = "an earlier row" if self.policy.hit_policy == "first" else \
+            "a row with a stronger outcome"
+        examples = _quote([self.rows[w].id for w in winners])
+        message = (f"row {self._ref(r)} matches some cases but never decides one: whenever it "
+                   f"matches, {others} matches too (e.g. {examples})")
+
+        def describe(case: _Case) -> str:
+            return f"Row '{row.id}' matches, but {self._decided_by(case)}."
+
+        return Finding(
+            kind="shadowed_row",
+            severity="warning",
+            message=message,
+            rows=(row.id,),
+            locations=self._row_locations(r),
+            witnesses=self._witnesses(target, f"shadowed_row-{row.id}", describe),
+            hint="remove the row, or narrow the rows that always win over it",
+        )
+
+    def _takes_over(self, r: int, case: _Case) -> str:
+        """Who gives the same outcome when row ``r`` is removed, in this case."""
+        if self.policy.hit_policy == "first":
+            later = [m for m in case.matching if m > r]
+            others = later[:1]
+        else:
+            others = [d for d in case.decisive if d != r]
+        if others:
+            return f"row {_quote([self.rows[o].id for o in others])}"
+        return "'otherwise'"
+
+    def _redundant(self, r: int) -> Finding:
+        row = self.rows[r]
+        target = _atom("decisive", r)
+        examples = sorted({self._takes_over(r, self._case(s)) for s in self._samples(target)})
+        message = (f"removing row {self._ref(r)} alone would never change a verdict: wherever it "
+                   f"decides, the table gives {row.outcome} without it too "
+                   f"(e.g. by {', '.join(examples)})")
+
+        def describe(case: _Case) -> str:
+            return (f"Row '{row.id}' decides this case ({case.verdict}); without it, "
+                    f"{self._takes_over(r, case)} gives {row.outcome} too.")
+
+        return Finding(
+            kind="redundant_row",
+            severity="warning",
+            message=message,
+            rows=(row.id,),
+            locations=self._row_locations(r),
+            witnesses=self._witnesses(target, f"redundant_row-{row.id}", describe),
+            hint="remove the row, or merge it with the rows that cover it",
+        )
+
+    def _unreachable(self) -> list[Finding]:
+        otherwise = self.policy.otherwise
+        findings = []
+        for outcome in ("approve", "deny", "pend"):
+            rows = [r for r, row in enumerate(self.rows) if row.outcome == outcome]
+            mentioned = rows or (otherwise is not None and otherwise.outcome == outcome)
+            if outcome != "approve" and not mentioned:
+                continue
+            if self.first.holds(Function("outcome", [Function(outcome)])):
+                continue
+            message = f"no complete case gets '{outcome}'"
+            if rows:
+                message += f", although rows {_quote([self.rows[r].id for r in rows])} give it"
+            elif otherwise is not None and otherwise.outcome == outcome:
+                message += ", although 'otherwise' gives it (some row always matches)"
+            else:
+                message += ": no row gives it and 'otherwise' does not"
+            findings.append(Finding(
+                kind="unreachable_outcome",
+                severity="warning",
+                message=message,
+                rows=tuple(self.rows[r].id for r in rows),
+                locations=self._row_locations(*rows) or (Location(self.policy.path),),
+            ))
+        return findings
+
+    def _constant(self) -> list[Finding]:
+        findings = []
+        for c in sorted(used_criteria(self.table)):
+            criterion = self.policy.criteria[c]
+            if self._holds("met", c) and self._holds("unmet", c):
+                continue
+            always = self._holds("met", c)
+            findings.append(Finding(
+                kind="constant_criterion",
+                severity="warning",
+                message=f"criterion '{criterion.id}' is "
+                + ("met in every complete case" if always else "met in no complete case")
+                + f": '{criterion.text}'",
+                criteria=(criterion.id,),
+                locations=(criterion.location,) if criterion.location else (),
+                hint="the rows that use it do not depend on it as intended",
+            ))
+        return findings
+
+    def irrelevant_facts(self, facts: set[int]) -> list[Finding]:
+        findings = []
+        for f in sorted(facts):
+            fact = self.table.domains[f].fact
+            readers = [row.id for r, row in enumerate(self.rows) if f in self.table.row_facts(r)]
+            findings.append(Finding(
+                kind="irrelevant_fact",
+                severity="warning",
+                message=f"fact '{fact.name}' is read (by rows {_quote(readers)}) but can never "
+                "change a verdict: any two cases that differ only in it get the same outcome",
+                rows=tuple(readers),
+                facts=(fact.name,),
+                locations=(fact.location,) if fact.location else (),
+                hint="the rows that read it decide the same either way; simplify them",
+            ))
+        return findings

@@ -1,0 +1,61 @@
+"""A check report for people: findings grouped by severity, witnesses as YAML."""
+
+from __future__ import annotations
+
+import textwrap
+
+import yaml
+
+from medpolicy.solver.check.findings import SEVERITIES, CheckReport, Finding
+
+_HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Info"}
+
+
+def summary_line(report: CheckReport) -> str:
+    """``2 errors, 1 warning, 0 info`` (or ``no findings``)."""
+    if not report.findings:
+        return "no findings"
+    errors, warnings = report.count("error"), report.count("warning")
+    return (f"{errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}, {report.count('info')} info")
+
+
+def witness_yaml(case: dict[str, object]) -> str:
+    """A witness case as a YAML document that ``medpolicy decide`` reads as it is."""
+    return yaml.safe_dump(case, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _finding(finding: Finding, policy_id: str) -> list[str]:
+    where = f"  {finding.where}" if finding.where else ""
+    lines = [f"{finding.severity}[{finding.kind}]{where}"]
+    lines.extend(f"    also {loc.file}:{loc.line}" for loc in finding.locations[1:]
+                 if loc.line is not None)
+    lines.extend(textwrap.wrap(finding.message, 96, initial_indent="    ",
+                               subsequent_indent="    ", break_on_hyphens=False))
+    if finding.hint:
+        lines.extend(textwrap.wrap(f"hint: {finding.hint}", 96, initial_indent="    ",
+                                   subsequent_indent="      ", break_on_hyphens=False))
+    count = len(finding.witnesses)
+    for number, witness in enumerate(finding.witnesses, start=1):
+        label = "witness" if count == 1 else f"witness {number} of {count}"
+        lines.append(f"    {label}:")
+        text = witness_yaml(witness.to_case(policy_id))
+        lines.extend("      " + line for line in text.rstrip("\n").split("\n"))
+    return lines
+
+
+def render_text(report: CheckReport) -> str:
+    """The report as terminal text, errors first; ends with the summary line."""
+    name = f"{report.policy_id} {report.version}".strip()
+    lines = [f"check {name} ({report.path}): {summary_line(report)}"]
+    for severity in SEVERITIES:
+        group = [f for f in report.findings if f.severity == severity]
+        if not group:
+            continue
+        lines.append("")
+        lines.append(f"{_HEADINGS[severity]} ({len(group)})")
+        for finding in group:
+            lines.extend(_finding(finding, report.policy_id))
+    lines.append("")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
