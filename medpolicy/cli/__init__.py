@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from medpolicy.cli import batch, decide, listing, schema, validate
+from medpolicy.cli import batch, decide, listing, schema, test, validate
 from medpolicy.cli.app import cli
 
-__all__ = ["batch", "cli", "decide", "listing", "main", "schema", "validate"]
+__all__ = ["batch", "cli", "decide", "listing", "main", "schema", "test", "validate"]
 
 
 def main() -> None:
