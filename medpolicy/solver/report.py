@@ -2,13 +2,17 @@
 
 Both say the verdict, each criterion with its status and the facts behind it,
 the reasons with their citations, and for a pend the documentation request:
-every cheapest alternative with what each fact must show. Markdown adds the
-full reference text of every cited source.
+every cheapest alternative with what each fact must show. Given the
+counterfactuals of a denial (``Decider.counterfactuals``), both also say what
+would have to be different: each cheapest change, old value to what it must
+show. Markdown adds the full reference text of every cited source.
 """
 
 from __future__ import annotations
 
-from medpolicy.solver.result import Decision, MissingSet, Reason
+from collections.abc import Sequence
+
+from medpolicy.solver.result import Decision, FactValue, MissingSet, Reason
 from medpolicy.tables.model import Policy
 
 STATUS_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown",
@@ -48,6 +52,53 @@ def _alternative_lines(alternative: MissingSet) -> list[str]:
     return lines
 
 
+COUNTERFACTUALS_HEADING = "What would have to be different"
+COUNTERFACTUALS_INTRO = ("Any one of these changes would make the request approvable "
+                         "(cheapest first):")
+NO_COUNTERFACTUAL = "No change to the documented facts can lead to approval."
+
+
+def shown_value(fact: FactValue) -> str:
+    """A case's value of a fact as a person reads it: ``49``, ``false (default)``."""
+    if fact.value is None:
+        return "unknown"
+    text = ("true" if fact.value else "false") if isinstance(fact.value, bool) else str(fact.value)
+    return f"{text} (default)" if fact.source == "default" else text
+
+
+def change_lines(alternative: MissingSet, decision: Decision) -> list[str]:
+    """A counterfactual fact by fact: ``old -> what it must show``, or what to document."""
+    facts = {f.name: f for f in decision.facts}
+    lines = []
+    for need in alternative.needs:
+        if need.current is None:
+            lines.append(f"{need.fact}: unknown -> document {need.needs}")
+        else:
+            lines.append(f"{need.fact}: {shown_value(facts[need.fact])} -> {need.needs}")
+    return lines
+
+
+def _counterfactual_text(decision: Decision, changes: Sequence[MissingSet]) -> list[str]:
+    if not changes:
+        return ["", f"{COUNTERFACTUALS_HEADING}: {NO_COUNTERFACTUAL}"]
+    out = ["", f"{COUNTERFACTUALS_HEADING}. {COUNTERFACTUALS_INTRO}"]
+    for number, alternative in enumerate(changes, 1):
+        out.append(f"  Change {number} (cost {alternative.cost}):")
+        out += [f"    - {line}" for line in change_lines(alternative, decision)]
+    return out
+
+
+def _counterfactual_markdown(decision: Decision, changes: Sequence[MissingSet]) -> list[str]:
+    out = ["", f"### {COUNTERFACTUALS_HEADING}", ""]
+    if not changes:
+        return [*out, NO_COUNTERFACTUAL]
+    out += [COUNTERFACTUALS_INTRO, ""]
+    for number, alternative in enumerate(changes, 1):
+        out.append(f"{number}. Change {number} (cost {alternative.cost}):")
+        out += [f"   - `{line}`" for line in change_lines(alternative, decision)]
+    return out
+
+
 def cited_sources(decision: Decision) -> list[str]:
     """Every source key the reasons cite, in first-cited order."""
     seen: list[str] = []
@@ -58,8 +109,10 @@ def cited_sources(decision: Decision) -> list[str]:
     return seen
 
 
-def render_text(decision: Decision, policy: Policy) -> str:
-    """A determination for the terminal."""
+def render_text(
+    decision: Decision, policy: Policy, counterfactuals: Sequence[MissingSet] | None = None
+) -> str:
+    """A determination for the terminal (with ``counterfactuals``, what would change it)."""
     out = [
         f"Case {decision.case} — policy {policy.id} {policy.version}: {policy.title}",
         f"Verdict: {verdict_line(decision)}",
@@ -82,10 +135,14 @@ def render_text(decision: Decision, policy: Policy) -> str:
     elif decision.undetermined:
         out += ["", "No documentation can lead to approval: every completion of the "
                 "undocumented facts is denied or pended by the rows above."]
+    if counterfactuals is not None:
+        out += _counterfactual_text(decision, counterfactuals)
     return "\n".join(out) + "\n"
 
 
-def render_markdown(decision: Decision, policy: Policy) -> str:
+def render_markdown(
+    decision: Decision, policy: Policy, counterfactuals: Sequence[MissingSet] | None = None
+) -> str:
     """A determination in Markdown, ready to paste into a letter or a ticket."""
     out = [
         f"## Determination: {decision.case}",
@@ -115,6 +172,8 @@ def render_markdown(decision: Decision, policy: Policy) -> str:
     elif decision.undetermined:
         out += ["", "No documentation can lead to approval: every completion of the "
                 "undocumented facts is denied or pended by the rows above."]
+    if counterfactuals is not None:
+        out += _counterfactual_markdown(decision, counterfactuals)
     keys = cited_sources(decision)
     if keys:
         out += ["", "### Sources", ""]
