@@ -18,16 +18,18 @@ from typing import Any
 
 from medpolicy.solver.render.style import STATUS_WORDS, change_text, need_text
 from medpolicy.solver.render.svg import render_svg
+from medpolicy.tables.model import OTHERWISE_ID
 
 _CSS = """
 body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;color:#1a1a1a;margin:0;
 background:#f6f7f9;font-size:15px;line-height:1.45}
-main{max-width:1240px;margin:0 auto;padding:20px 28px 40px}
+main{max-width:1400px;margin:0 auto;padding:20px 28px 40px}
 header p{margin:2px 0;color:#444}
 h1{font-size:24px;margin:4px 0 6px}
 h2{font-size:17px;margin:0 0 8px}
 .verdict{border-radius:10px;padding:14px 20px;margin:14px 0 18px;color:#fff;font-size:19px}
 .verdict b{font-size:26px;letter-spacing:1px;margin-right:12px}
+.verdict p{margin:6px 0 0;font-size:15px;opacity:.95}
 .verdict-approve{background:#2e7d32}.verdict-deny{background:#b71c1c}
 .verdict-pend{background:#c96a00}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:18px}
@@ -154,6 +156,38 @@ def _references(info: Mapping[str, Any]) -> str:
     return f'<section id="references"><h2>References</h2><ol class="refs">{items}</ol></section>'
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def at_a_glance(graph: Any) -> str:
+    """One sentence under the verdict: how many rows, unknown facts and alternatives."""
+    info = graph.graph
+    rows = len(info["reasons"])
+    if info["undetermined"]:
+        unknown = sum(1 for _, a in graph.nodes(data=True)
+                      if a["kind"] == "fact" and a["status"] == "unknown")
+        text = (f"{_plural(rows, 'row')} may still decide against approval; they wait on "
+                f"{_plural(unknown, 'unknown fact')}.")
+        if info["missing"]:
+            sizes = sorted({len(a) for a in info["missing"]})
+            facts = " or ".join(str(s) for s in sizes)
+            text += (f" Documenting any one of {_plural(len(info['missing']), 'alternative')} "
+                     f"({facts} facts) approves the request.")
+        return text
+    if info["verdict"] == "deny":
+        changes = len(info["counterfactuals"])
+        text = f"Denied by {_plural(rows, 'row')}, whatever is undocumented."
+        if changes:
+            text += f" {_plural(changes, 'cheapest change')} would make it approvable."
+        return text
+    if [r["row"] for r in info["reasons"]] == [OTHERWISE_ID]:
+        total = sum(1 for _, a in graph.nodes(data=True) if a["kind"] == "row")
+        return (f"No row matches ({_plural(total, 'row')} shown excluded), so the table's "
+                "otherwise clause decides.")
+    return f"Decided by {_plural(rows, 'row')}, whatever is undocumented."
+
+
 def render_html(graph: Any) -> str:
     """One self-contained HTML page of the determination and its graph."""
     info = graph.graph
@@ -175,7 +209,7 @@ def render_html(graph: Any) -> str:
         f"<h1>Determination for case {escape(info['case'])}</h1>",
         f"<p>{escape(info['description'])}</p></header>" if info["description"] else "</header>",
         f'<div class="verdict verdict-{verdict}" id="verdict"><b>{verdict.upper()}</b>'
-        f"{escape(words)}</div>",
+        f"{escape(words)}<p>{escape(at_a_glance(graph))}</p></div>",
         f'<div class="grid">{_reasons(info, numbers)}{_facts(graph)}</div>',
         "<div style=\"height:18px\"></div>",
         _request(info),
