@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from medpolicy.cli import batch, decide, listing, schema, test, validate
+from medpolicy.cli import batch, decide, explain, listing, schema, test, validate
 from medpolicy.cli.app import cli
 
-__all__ = ["batch", "cli", "decide", "listing", "main", "schema", "test", "validate"]
+__all__ = [
+    "batch", "cli", "decide", "explain", "listing", "main", "schema", "test", "validate",
+]
 
 
 def main() -> None:

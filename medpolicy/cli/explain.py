@@ -1,0 +1,61 @@
+"""``medpolicy explain POLICY CASE``: why the verdict is what it is, as text, data or a picture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from medpolicy.cli.app import cli
+from medpolicy.solver.control import DEFAULT_TIME_LIMIT
+from medpolicy.solver.decider import DEFAULT_MAX_ALTERNATIVES, Decider
+from medpolicy.solver.explanation import explain
+from medpolicy.solver.graph import VIEWS, View
+from medpolicy.solver.render import RENDERERS, render, render_explanation_markdown
+from medpolicy.tables.batchio import atomic_output
+from medpolicy.tables.cases import load_case
+from medpolicy.tables.loader import load_policy
+
+FORMATS = (*RENDERERS, "markdown")
+
+
+@cli.command("explain")
+@click.argument("policy")
+@click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--view", type=click.Choice(VIEWS), default="why", show_default=True,
+              help="why: only what decided the verdict; full: the whole table for this case.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text: an indented tree; json: node-link data; dot, mermaid: graph text; "
+                   "svg: a drawing; html: one self-contained page; markdown: the "
+                   "determination with a Mermaid diagram.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically: all or nothing) instead of stdout.")
+@click.option("--max-alternatives", type=click.IntRange(min=1),
+              default=DEFAULT_MAX_ALTERNATIVES, show_default=True,
+              help="At most this many cheapest alternatives (documentation or changes).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+              default=DEFAULT_TIME_LIMIT, show_default=True,
+              help="Seconds one solver call may take before it is stopped.")
+def explain_command(policy: str, case: Path, view: str, fmt: str, output: Path | None,
+                    max_alternatives: int, time_limit: float) -> None:
+    """Explain the verdict on CASE under POLICY (a file or a bundled name such as esi).
+
+    Shows how each fact and criterion led to the verdict, for a pend the
+    documentation to request, and for a deny what would have to be different.
+    """
+    table = load_policy(policy)
+    loaded = load_case(case, table)
+    decider = Decider(table, max_alternatives=max_alternatives, time_limit=time_limit)
+    explanation = explain(decider, loaded)
+    chosen: View = "full" if view == "full" else "why"
+    if fmt == "markdown":
+        text = render_explanation_markdown(explanation, table, chosen)
+    else:
+        text = render(explanation.view(chosen), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    with atomic_output(output) as stream:
+        stream.write(text)
+    click.echo(f"wrote {output} ({fmt}, {chosen} view, verdict {explanation.decision.verdict})",
+               err=True)
