@@ -22,6 +22,7 @@ from medpolicy.errors import (
     ValidationError,
 )
 from medpolicy.solver.decider import Decider, decide
+from medpolicy.solver.explanation import Explanation, explain
 from medpolicy.solver.result import (
     CriterionStatus,
     Decision,
@@ -47,6 +48,7 @@ __all__ = [
     "Decider",
     "Decision",
     "Expectation",
+    "Explanation",
     "ExpressionError",
     "Fact",
     "FactValue",
@@ -69,6 +71,7 @@ __all__ = [
     "bundled_policies",
     "case_from_mapping",
     "decide",
+    "explain",
     "load_case",
     "load_cases",
     "load_policy",

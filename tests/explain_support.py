@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from medpolicy import Decider, load_case, load_policy
-from medpolicy.solver.explanation import Explanation, explain
+from medpolicy import Decider, Explanation, explain, load_case, load_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 DENY_CASE = ROOT / "tests" / "fixtures" / "explain" / "deny-low-relief.yaml"
