@@ -94,9 +94,11 @@ def test_svg_legend_names_every_style_used() -> None:
 
 
 @pytest.mark.parametrize(("case", "view"), PAIRS, ids=PAIR_IDS)
-def test_mermaid_has_one_line_per_edge(case: Path, view: str) -> None:
+def test_mermaid_has_one_line_per_edge(case: Path, view: str, esi: Policy,
+                                       esi_decider: Decider) -> None:
     """Mermaid: a flowchart, one arrow line per edge, one labelled box per node."""
     graph = _graph(case, view)
+    verdict = _verdict(case, esi, esi_decider)
     text = render(graph, "mermaid")
     lines = text.splitlines()
     assert "flowchart LR" in lines
@@ -105,6 +107,8 @@ def test_mermaid_has_one_line_per_edge(case: Path, view: str) -> None:
     boxes = [ln for ln in lines if re.fullmatch(r'\s*n\d+\[".*"\]:::\w+', ln)]
     assert len(boxes) == graph.number_of_nodes()
     assert text.count("subgraph") == text.count("\n  end")
+    assert sum(f'["<b>{verdict.upper()}</b><br/>' in ln and f":::verdict_{verdict}" in ln
+               for ln in boxes) == 1
 
 
 @pytest.mark.parametrize(("case", "view"), PAIRS, ids=PAIR_IDS)
