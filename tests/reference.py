@@ -126,3 +126,14 @@ def optimal_sets(policy: Policy, case_facts: Assignment) -> tuple[int, set[froze
                     best, sets = cost, set()
                 sets.add(frozenset(subset))
     return (best if best is not None else -1), sets
+
+
+def decisive_rows(policy: Policy, values: Assignment) -> set[str]:
+    """The rows that decide a complete case ('otherwise' when none matches and it exists)."""
+    matching = [row for row in policy.rows if holds(row.when, values, policy)]
+    if not matching:
+        return {"otherwise"} if policy.otherwise else set()
+    if policy.hit_policy == "first":
+        return {matching[0].id}
+    best = max(OUTCOME_RANK[row.outcome] for row in matching)
+    return {row.id for row in matching if OUTCOME_RANK[row.outcome] == best}

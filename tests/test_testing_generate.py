@@ -16,8 +16,7 @@ from medpolicy.solver.casefile import write_suite
 from medpolicy.solver.coverage import measure
 from medpolicy.solver.generate import generate_suite
 from medpolicy.solver.testing import find_case_files, run_suite
-from medpolicy.tables.expr import Value
-from medpolicy.tables.model import OTHERWISE_ID, OUTCOME_RANK
+from medpolicy.tables.model import OTHERWISE_ID
 from tests import reference
 from tests.strategies import policies
 
@@ -120,17 +119,6 @@ def test_rows_that_can_never_decide_are_listed(tmp_path: Path) -> None:
 # -- property: generation on random tables, against brute force -----------------
 
 
-def _decisive(policy: Policy, values: dict[str, Value]) -> set[str]:
-    """The rows (or otherwise) that decide a complete case, by direct evaluation."""
-    matching = [r for r in policy.rows if reference.holds(r.when, values, policy)]
-    if not matching:
-        return {OTHERWISE_ID} if policy.otherwise else set()
-    if policy.hit_policy == "first":
-        return {matching[0].id}
-    best = max(OUTCOME_RANK[r.outcome] for r in matching)
-    return {r.id for r in matching if OUTCOME_RANK[r.outcome] == best}
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(policies())
 def test_generated_suites_cover_every_reachable_row(policy: Policy) -> None:
@@ -146,7 +134,7 @@ def test_generated_suites_cover_every_reachable_row(policy: Policy) -> None:
     assert coverage.untested_sides == []
     reachable: set[str] = set()
     for values in reference.completions(policy, {}):
-        reachable |= _decisive(policy, values)
+        reachable |= reference.decisive_rows(policy, values)
     never = {r.id for r in policy.rows if r.id not in reachable}
     if policy.otherwise is not None and OTHERWISE_ID not in reachable:
         never.add(OTHERWISE_ID)

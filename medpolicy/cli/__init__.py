@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from medpolicy.cli import batch, decide, explain, listing, schema, test, validate
+from medpolicy.cli import batch, decide, diff, explain, listing, schema, test, validate
 from medpolicy.cli.app import cli
 
 __all__ = [
-    "batch", "cli", "decide", "explain", "listing", "main", "schema", "test", "validate",
+    "batch", "cli", "decide", "diff", "explain", "listing", "main", "schema", "test", "validate",
 ]
 
 

@@ -12,7 +12,7 @@ serves decide, check and diff.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -196,5 +196,29 @@ def build_domains(policy: Policy) -> tuple[Domain, ...]:
             values = tuple(fact.values)
         else:
             values = _intervals(fact, cuts[fact.name])
+        domains.append(Domain(fact, values))
+    return tuple(domains)
+
+
+def joint_domains(facts: Sequence[Fact], *policies: Policy) -> tuple[Domain, ...]:
+    """Domains of ``facts`` cut by every threshold any of ``policies`` compares them with.
+
+    For comparing tables (diff): every comparison of every table is constant on
+    each of these intervals, so one representative per interval decides all
+    the tables exactly. Int ranges come from ``facts`` (the caller reconciles them).
+    """
+    cuts: dict[str, set[int]] = {}
+    for policy in policies:
+        for name, points in cut_points(policy).items():
+            cuts.setdefault(name, set()).update(points)
+    domains = []
+    for fact in facts:
+        values: tuple[AbstractValue, ...]
+        if fact.type == "bool":
+            values = (True, False)
+        elif fact.type == "enum":
+            values = tuple(fact.values)
+        else:
+            values = _intervals(fact, cuts.get(fact.name, set()))
         domains.append(Domain(fact, values))
     return tuple(domains)
