@@ -143,3 +143,14 @@ def test_generated_suites_cover_every_reachable_row(policy: Policy) -> None:
         f"row {r.id} is never decisive" for r in policy.rows if r.id in never]
     sides = 2 * len(coverage.thresholds)
     assert len(suite.cases) <= 2 + len(policy.rows) + 2 * len(policy.criteria) + sides
+
+
+def test_generate_json_lists_the_written_files(tmp_path: Path) -> None:
+    """--generate --format json: the paths written and the goals no case can reach."""
+    code, out, _ = _invoke("test", "esi", "--generate", str(tmp_path / "s"), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["unreachable"] == []
+    assert sorted(Path(p).name for p in data["written"]) == sorted(
+        p.name for p in (tmp_path / "s").iterdir())
+    assert len(data["written"]) == 20

@@ -24,7 +24,7 @@ from typing import Any
 
 from medpolicy.solver.result import Decision
 from medpolicy.tables.expr import And, Compare, Expr, Member, Not, Or, to_text
-from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Policy
+from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Fact, Policy
 
 
 @dataclass(frozen=True)
@@ -45,20 +45,28 @@ class Threshold:
         return f"{self.fact} = {value} ({where} {', '.join(self.comparisons)})"
 
 
-def _int_comparisons(expr: Expr) -> Iterator[Expr]:
+def _comparisons(expr: Expr) -> Iterator[Compare | Member]:
     if isinstance(expr, Compare | Member):
         yield expr
     elif isinstance(expr, Not):
-        yield from _int_comparisons(expr.operand)
+        yield from _comparisons(expr.operand)
     elif isinstance(expr, And | Or):
         for operand in expr.operands:
-            yield from _int_comparisons(operand)
+            yield from _comparisons(operand)
 
 
-def _cuts(expr: Expr) -> list[int]:
+def int_comparisons(policy: Policy) -> Iterator[tuple[Fact, Compare | Member]]:
+    """Every comparison of an int fact in the table's criteria and rows, in table order."""
+    for expr in [c.when for c in policy.criteria] + [r.when for r in policy.rows]:
+        for item in _comparisons(expr):
+            fact = policy.fact_map.get(item.fact)
+            if fact is not None and fact.type == "int":
+                yield fact, item
+
+
+def _cuts(expr: Compare | Member) -> list[int]:
     if isinstance(expr, Member):
         return [c for v in expr.values if isinstance(v, int) for c in (v, v + 1)]
-    assert isinstance(expr, Compare)
     value = expr.value
     if isinstance(value, bool) or not isinstance(value, int):
         return []
@@ -69,18 +77,13 @@ def _cuts(expr: Expr) -> list[int]:
 def thresholds(policy: Policy) -> tuple[Threshold, ...]:
     """Every cut the table's comparisons make inside an int fact's range, by fact and value."""
     found: dict[tuple[str, int], list[str]] = {}
-    for expr in [c.when for c in policy.criteria] + [r.when for r in policy.rows]:
-        for item in _int_comparisons(expr):
-            assert isinstance(item, Compare | Member)
-            fact = policy.fact_map.get(item.fact)
-            if fact is None or fact.type != "int":
-                continue
-            for cut in _cuts(item):
-                inside = (fact.minimum is None or cut > fact.minimum) and (
-                    fact.maximum is None or cut <= fact.maximum)
-                texts = found.setdefault((fact.name, cut), [])
-                if inside and to_text(item) not in texts:
-                    texts.append(to_text(item))
+    for fact, item in int_comparisons(policy):
+        for cut in _cuts(item):
+            inside = (fact.minimum is None or cut > fact.minimum) and (
+                fact.maximum is None or cut <= fact.maximum)
+            texts = found.setdefault((fact.name, cut), [])
+            if inside and to_text(item) not in texts:
+                texts.append(to_text(item))
     order = {f.name: i for i, f in enumerate(policy.facts)}
     return tuple(
         Threshold(fact, cut, tuple(texts))

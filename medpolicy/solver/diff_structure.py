@@ -12,12 +12,13 @@ equivalent: whether a change alters any verdict is the semantic diff's question.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from medpolicy.tables.expr import And, Compare, Expr, Member, Name, Not, Or, to_text
-from medpolicy.tables.model import Fact, Policy
+from medpolicy.solver.coverage import int_comparisons
+from medpolicy.tables.expr import And, Expr, Member, Name, Not, Or, to_text
+from medpolicy.tables.model import Policy
 
 
 @dataclass(frozen=True)
@@ -194,24 +195,11 @@ def _fact_section(old: Policy, new: Policy) -> Section:
 
 def _comparisons(policy: Policy) -> dict[str, list[str]]:
     """Every comparison of an int fact, as text, by fact."""
-    def walk(expr: Expr) -> Iterator[Expr]:
-        if isinstance(expr, Compare | Member):
-            yield expr
-        elif isinstance(expr, Not):
-            yield from walk(expr.operand)
-        elif isinstance(expr, And | Or):
-            for operand in expr.operands:
-                yield from walk(operand)
-
     found: dict[str, list[str]] = {}
-    for expr in [c.when for c in policy.criteria] + [r.when for r in policy.rows]:
-        for item in walk(expr):
-            assert isinstance(item, Compare | Member)
-            fact: Fact | None = policy.fact_map.get(item.fact)
-            if fact is not None and fact.type == "int":
-                texts = found.setdefault(item.fact, [])
-                if to_text(item) not in texts:
-                    texts.append(to_text(item))
+    for fact, item in int_comparisons(policy):
+        texts = found.setdefault(fact.name, [])
+        if to_text(item) not in texts:
+            texts.append(to_text(item))
     return found
 
 

@@ -11,11 +11,11 @@ one grounded ``decide.lp`` program solved with goals as assumptions:
    baseline in as few facts as possible (clingo optimisation), so that each
    case reads as "the baseline, except ...";
 3. cases for criteria never yet seen met or not met;
-4. concrete values: an int fact takes, inside its interval, a value next to
-   a threshold no case has tested yet; thresholds still untested on a side
-   get a copy of an existing case with the fact moved across the boundary,
-   taken preferably from a case on the other side (a boundary pair) whose
-   verdict the move changes.
+4. concrete values (``boundaries``): an int fact takes, inside its interval,
+   a value next to a threshold no case has tested yet; a threshold still
+   untested on a side gets a copy of a case with the fact moved across it,
+   preferably a case whose verdict the move changes, else one just on the
+   other side (a boundary pair).
 
 Expectations are the solver's decisions: the suite records what the table
 does now, for an analyst to review. Goals that no case can meet (a row that
