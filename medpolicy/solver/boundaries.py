@@ -34,7 +34,6 @@ class Draft:
     facts: Facts | None = None
 
 
-
 class Concretizer:
     """Concrete values for abstract cases, chosen to test untested threshold sides."""
 
@@ -43,7 +42,7 @@ class Concretizer:
         self.domains = domains
         self.thresholds = thresholds(policy)
         self.sides = {(t.fact, v) for t in self.thresholds for v in (t.below, t.value)}
-        self.covered: set[tuple[str, Value]] = set()
+        self.covered: set[tuple[str, Value]] = set()  # threshold sides some case tests
         self.base: dict[int, tuple[int, Value]] = {}
 
     def values(self, assignment: Abstract) -> Facts:
@@ -52,7 +51,8 @@ class Concretizer:
         for f, v in sorted(assignment.items()):
             name = self.domains[f].fact.name
             result[name] = self._pick(f, v)
-            self.covered.add((name, result[name]))
+            if (name, result[name]) in self.sides:
+                self.covered.add((name, result[name]))
         if not self.base:
             self.base = {f: (v, result[self.domains[f].fact.name]) for f, v in assignment.items()}
         return result
@@ -99,7 +99,7 @@ class Concretizer:
 
 
 def best_base(pool: Sequence[Draft], fact: str, value: int, other: int,
-               decide: Decide) -> Draft:
+              decide: Decide) -> Draft:
     """The case to move to ``value``: one whose verdict the move changes, then one at ``other``."""
 
     def rank(draft: Draft) -> tuple[bool, bool]:
