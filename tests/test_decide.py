@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from medpolicy import Case, Decider, Policy, case_from_mapping, decide, policy_from_text
+from medpolicy import (
+    Case,
+    Decider,
+    Policy,
+    case_from_mapping,
+    decide,
+    load_case,
+    policy_from_text,
+)
 
 BASE_FACTS = {
     "cpt": 62323, "levels": 1, "image_guidance": "fluoroscopy", "injectate": "steroid",
@@ -230,3 +239,29 @@ def test_asp_syntax_in_values_decides_like_a_harmless_value(index: int, ok: bool
     assert risky.verdict == plain.verdict
     assert [r.row for r in risky.reasons] == [r.row for r in plain.reasons]
     assert [a.facts for a in risky.missing] == [a.facts for a in plain.missing]
+
+
+GAP_TABLE = """
+id: gappy
+title: a table with a gap
+version: "1"
+facts:
+  x: {type: bool}
+rows:
+  - {id: approve_x, when: x, outcome: approve, reason: x approves}
+"""
+
+
+def test_a_gap_pends_and_names_the_no_match_clause(tmp_path: Path) -> None:
+    """Without otherwise, no match pends; the reason is 'otherwise', and cases may expect it."""
+    policy = policy_from_text(GAP_TABLE)
+    decision = decide(policy, Case(id="gap", facts={"x": False}))
+    assert decision.verdict == "pend"
+    assert not decision.undetermined
+    assert [(r.row, r.text) for r in decision.reasons] == [
+        ("otherwise", "No row of the table matches this case.")]
+    case_file = tmp_path / "gap.yaml"
+    case_file.write_text("facts: {x: false}\nexpect: {verdict: pend, rows: [otherwise]}\n",
+                         encoding="utf-8")
+    case = load_case(case_file, policy)
+    assert case.expect is not None and case.expect.rows == ("otherwise",)

@@ -152,7 +152,9 @@ def _expect(
             expected="no 'missing', or 'missing: []'",
         )
     rows = c.text_list(expect, "rows", "expect")
-    known_rows = [*policy.row_map, *([OTHERWISE_ID] if policy.otherwise else [])]
+    # 'otherwise' names what happens when no row matches: the otherwise clause,
+    # or, in a table without one, the gap that pends (decide reports it so).
+    known_rows = [*policy.row_map, OTHERWISE_ID]
     for row, where in rows or ():
         if row not in known_rows:
             c.add(where, f"unknown row '{row}'", hint=did_you_mean(row, known_rows))
