@@ -106,14 +106,30 @@ class Domain:
 
     def allowed(self, op: str, value: Value) -> frozenset[int]:
         """The abstract values on which ``fact op value`` holds."""
+        if op in ("==", "!=") and self._listed(value) is not None:
+            equal = self.member([value])
+            return equal if op == "==" else frozenset(self.indices()) - equal
         return frozenset(i for i in self.indices() if _holds(self.concrete(i), op, value))
 
     def member(self, values: Iterable[Value]) -> frozenset[int]:
         """The abstract values on which ``fact in values`` holds."""
         wanted = list(values)
+        found = [self._listed(w) for w in wanted]
+        if all(i is not None for i in found):
+            # A listed (bool or enum) value equals exactly its own abstract value.
+            return frozenset(i for i in found if i is not None and i >= 0)
         return frozenset(
             i for i in self.indices() if any(_holds(self.concrete(i), "==", w) for w in wanted)
         )
+
+    def _listed(self, value: Value) -> int | None:
+        """For bool and enum facts, the index of ``value`` (-1: not a value of the fact);
+        None when only a comparison can tell (int facts, mixed types)."""
+        if self.fact.type == "enum" and not isinstance(value, bool):
+            return self._index.get(str(value), -1)
+        if self.fact.type == "bool" and isinstance(value, bool):
+            return self._index.get(value, -1)
+        return None
 
 
 def _holds(concrete: Value, op: str, value: Value) -> bool:
