@@ -23,10 +23,12 @@ class Sizes:
     #: Numbers of unknown facts timed on esi, and cases per number.
     unknown_levels: tuple[int, ...]
     unknown_cases: int
-    #: Synthetic table sizes (rows), their fact count, and cases per table.
+    #: Synthetic table sizes (rows), their fact count, cases per table, and the time
+    #: building a missing-set program for a pend-by-default table may take.
     synthetic_rows: tuple[int, ...]
     synthetic_facts: int
     synthetic_cases: int
+    synthetic_budget_s: float
     #: Cases in the batch file, worker counts, runs per worker count.
     batch_cases: int
     batch_workers: tuple[int, ...]
@@ -48,6 +50,7 @@ FULL = Sizes(
     synthetic_rows=(20, 200, 2_000),
     synthetic_facts=30,
     synthetic_cases=500,
+    synthetic_budget_s=30.0,
     batch_cases=100_000,
     batch_workers=(1, 2),
     batch_repeat=3,
@@ -67,6 +70,7 @@ QUICK = Sizes(
     synthetic_rows=(20,),
     synthetic_facts=8,
     synthetic_cases=6,
+    synthetic_budget_s=5.0,
     batch_cases=120,
     batch_workers=(1, 2),
     batch_repeat=1,

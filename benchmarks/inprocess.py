@@ -1,4 +1,4 @@
-"""Sections timed inside this process: decide on esi, the baselines, and how cost scales."""
+"""Sections timed inside this process: decide on esi and the baselines."""
 
 from __future__ import annotations
 
@@ -157,44 +157,3 @@ def _brute_force(
         if median_s > sizes.brute_budget_s:
             break
     return rows
-
-
-def scaling_section(policy: Policy, sizes: Sizes, seed: int) -> Section:
-    """Cost per case as tables grow (synthetic) and as cases leave more facts unknown (esi)."""
-    from benchmarks.synthetic import synthetic_policy
-
-    section = Section("scaling")
-    name = "scaling"
-    tables = []
-    for rows in sizes.synthetic_rows:
-        table = synthetic_policy(rows, sizes.synthetic_facts, seed)
-        started = time.perf_counter()
-        decider = Decider(table)
-        ground_ms = (time.perf_counter() - started) * 1e3
-        generator = CaseGenerator(table, seed, pool=8, decider=decider)
-        cases = list(generator.cases(sizes.synthetic_cases))
-        verdicts = Counter(decider.decide(c).verdict for c in cases)
-        timing = rounds(decider.decide, cases, 1)
-        tables.append({"rows": rows, "facts": sizes.synthetic_facts, "ground_ms": ground_ms,
-                       "mix": dict(verdicts), "timing": timing})
-        section.figures += [
-            Figure(name, f"synthetic {rows} rows: grounding", ground_ms, "ms"),
-            Figure(name, f"synthetic {rows} rows: per case, median", timing["median_ms"], "ms"),
-            Figure(name, f"synthetic {rows} rows: per case, p99", timing["p99_ms"], "ms"),
-        ]
-    decider = Decider(policy)
-    generator = CaseGenerator(policy, seed + 2, decider=decider)
-    levels = []
-    for unknown in sizes.unknown_levels:
-        cases = [Case(f"k{unknown}-{n}", generator.partial(unknown, base="approve"))
-                 for n in range(sizes.unknown_cases)]
-        decisions = [decider.decide(c) for c in cases]
-        timing = rounds(decider.decide, cases, 1)
-        alternatives = statistics.fmean(len(d.missing) for d in decisions)
-        levels.append({"unknown": unknown, "timing": timing, "alternatives_mean": alternatives,
-                       "mix": dict(Counter(d.verdict for d in decisions))})
-        section.figures.append(
-            Figure(name, f"esi, {unknown} unknown facts: per case, median",
-                   timing["median_ms"], "ms"))
-    section.data = {"tables": tables, "unknown": levels}
-    return section

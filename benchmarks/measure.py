@@ -1,9 +1,10 @@
 """Measuring: per-call timings and their statistics, subprocess wall time and peak memory, load.
 
 Timings use ``time.perf_counter_ns``. Peak memory of a command is measured two
-ways: the peak resident set of its main process (``wait4`` rusage) and the
-peak of the summed resident sets of its whole process tree (workers included),
-sampled from ``/proc`` every 20 ms.
+ways, from ``/proc`` every 20 ms: the high-water mark of its main process
+(``VmHWM``; ``wait4``'s ``ru_maxrss`` would count the harness itself, copied
+by ``fork`` before ``exec``) and the peak of the summed resident sets of its
+whole process tree (workers included). CPU time comes from ``wait4``.
 """
 
 from __future__ import annotations
@@ -127,6 +128,18 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def peak_rss(pid: int) -> int:
+    """The highest resident set of a running process so far (``VmHWM``), in bytes."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as stream:
+            for line in stream:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
 def tree_rss(root: int) -> int:
     """Bytes resident in a process and all its descendants now."""
     tree = _children()
@@ -140,9 +153,16 @@ def tree_rss(root: int) -> int:
 
 @dataclass(frozen=True)
 class Run:
-    """A finished command: wall seconds, exit code, stderr, peak memory in bytes."""
+    """A finished command: wall and CPU seconds, exit code, stderr, peak memory in bytes.
+
+    ``cpu_seconds`` is user plus system time of the command and every child it
+    waited for (its worker processes). ``peak_main_rss`` is the main process's
+    own high-water mark; ``peak_tree_rss`` the highest sampled sum over the
+    whole process tree.
+    """
 
     seconds: float
+    cpu_seconds: float
     returncode: int
     stderr: str
     peak_tree_rss: int
@@ -155,12 +175,13 @@ def run_command(argv: Sequence[str], *, stdout: Path | None = None, sample: bool
     try:
         start = time.perf_counter()
         process = subprocess.Popen(list(argv), stdout=out, stderr=subprocess.PIPE)
-        peak = [0]
+        peak = [0, 0]
         done = threading.Event()
 
         def watch() -> None:
             while not done.wait(0.02):
                 peak[0] = max(peak[0], tree_rss(process.pid))
+                peak[1] = max(peak[1], peak_rss(process.pid))
 
         watcher = threading.Thread(target=watch, daemon=True)
         if sample and Path("/proc").is_dir():
@@ -176,5 +197,6 @@ def run_command(argv: Sequence[str], *, stdout: Path | None = None, sample: bool
     finally:
         if stdout is not None and not isinstance(out, int):
             out.close()
-    return Run(seconds, process.returncode, stderr.decode(errors="replace"), peak[0],
-               usage.ru_maxrss * 1024)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, process.returncode, stderr.decode(errors="replace"), peak[0],
+               peak[1])

@@ -49,8 +49,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def _sections(
     policy: Policy, sizes: Sizes, arguments: argparse.Namespace, work: Path
 ) -> dict[str, Callable[[], Section]]:
-    from benchmarks.inprocess import baselines_section, decide_section, scaling_section
+    from benchmarks.inprocess import baselines_section, decide_section
     from benchmarks.processes import batch_section, cold_section
+    from benchmarks.scaling import scaling_section
 
     profile = arguments.out if arguments.profile else None
     seed = arguments.seed
