@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from medpolicy import Decider, Policy, ValidationError
+from medpolicy import Decider, Policy, SolverError, ValidationError
 from medpolicy.casegen import CaseGenerator, case_record
 from medpolicy.solver.batch import BatchResult, BatchSummary, run_batch
-from medpolicy.tables.batchio import CsvParser, JsonLinesParser, atomic_output, open_records
+from medpolicy.tables.batchio import (
+    CsvParser,
+    JsonLinesParser,
+    Record,
+    atomic_output,
+    open_records,
+)
 from medpolicy.tables.model import Case
 
 GENERATED = 300
@@ -105,11 +115,15 @@ def test_error_record_lists_every_problem_of_a_line(esi: Policy) -> None:
     assert "wrong type for the yes/no fact 'active_rehab'" in record["error"]
 
 
-def test_blank_lines_are_skipped_and_line_numbers_kept(esi: Policy, generated: list[Case]) -> None:
-    """Blank lines are not cases; the records keep the physical line numbers."""
+def test_blank_lines_are_error_records_and_line_numbers_kept(
+    esi: Policy, generated: list[Case]
+) -> None:
+    """Every line yields a result: a blank line is an error record, not a silent skip."""
     one, two = (json.dumps(case_record(c)) for c in generated[:2])
-    data = f"\n{one}\n   \n\n{two}\n".encode()
-    assert [r.line for r in _run(esi, data)] == [2, 5]
+    data = f"\n{one}\n   \n{two}\n".encode()
+    results = _run(esi, data)
+    assert [(r.line, r.ok) for r in results] == [(1, False), (2, True), (3, False), (4, True)]
+    assert results[0].error == "in.jsonl:1: empty line (expected a case object)"
 
 
 def test_a_byte_order_mark_is_ignored(esi: Policy, generated: list[Case]) -> None:
@@ -199,6 +213,14 @@ def test_csv_bad_header_stops_before_any_case(esi: Policy, header: str, words: s
     assert "in.csv:1" in str(caught.value)
 
 
+def test_csv_blank_line_is_an_error_record(esi: Policy) -> None:
+    """A blank line between CSV rows is reported at its line."""
+    data = b"cpt\n62321\n\n62322\n"
+    results = _run(esi, data, "csv")
+    assert [(r.line, r.ok) for r in results] == [(2, True), (3, False), (4, True)]
+    assert results[1].error == "in.csv:3: empty line"
+
+
 def test_parsers_are_small_and_picklable(esi: Policy) -> None:
     """Workers get the parser by pickling: it carries the source and columns only."""
     import pickle
@@ -245,3 +267,65 @@ def test_atomic_output_replaces_the_file_only_on_success(tmp_path: Path) -> None
         out.write("new\n")
     assert target.read_text(encoding="utf-8") == "new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def _numbered(cases: list[Case], pulled: list[int]) -> Iterator[Record]:
+    """Records of the cases, over and over, without end; counts what was pulled."""
+    for line in itertools.count(1):
+        pulled[0] += 1
+        yield Record(line, json.dumps(case_record(cases[line % len(cases)])).encode())
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["1-worker", "2-workers"])
+def test_input_is_read_lazily_in_bounded_chunks(
+    esi: Policy, generated: list[Case], workers: int
+) -> None:
+    """An endless input streams: results come while only a few chunks have been read."""
+    pulled = [0]
+    results = run_batch(esi, JsonLinesParser("endless"), _numbered(generated, pulled),
+                        workers=workers, chunk_size=10)
+    first = list(itertools.islice(results, 50))
+    results.close()
+    assert [r.line for r in first] == list(range(1, 51))
+    assert all(r.ok for r in first)
+    assert pulled[0] <= 50 + 10 * 3 * workers + 10
+
+
+def test_a_solver_failure_is_an_error_record_and_the_run_goes_on(
+    esi: Policy, generated: list[Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case the solver cannot decide (e.g. out of time) yields an error record at its line."""
+    victim = generated[1].id
+    original = Decider.decide
+
+    def decide(self: Decider, case: Case, **kw: Any) -> Any:
+        if case.id == victim:
+            raise SolverError("deciding the case took longer than 30 s")
+        return original(self, case, **kw)
+
+    monkeypatch.setattr(Decider, "decide", decide)
+    results = _run(esi, _jsonl(generated[:3]))
+    assert [(r.line, r.ok) for r in results] == [(1, True), (2, False), (3, True)]
+    assert results[1].case == victim
+    assert results[1].error == "in.jsonl:2: deciding the case took longer than 30 s"
+
+
+@dataclass(frozen=True)
+class _CrashingParser(JsonLinesParser):
+    """A parser whose worker process dies on line 5 (as if killed)."""
+
+    def case(self, record: Record, policy: Policy) -> Case:
+        if record.line == 5:
+            os._exit(3)
+        return super().case(record, policy)
+
+
+def test_a_dead_worker_stops_the_run_with_a_solver_error(
+    esi: Policy, generated: list[Case]
+) -> None:
+    """A worker that dies is not a silent loss: the run stops with a clear error."""
+    parser = _CrashingParser("in.jsonl")
+    records = [Record(n, json.dumps(case_record(c)).encode())
+               for n, c in enumerate(generated[:20], start=1)]
+    with pytest.raises(SolverError, match="worker process stopped unexpectedly"):
+        list(run_batch(esi, parser, records, workers=2, chunk_size=4))

@@ -187,3 +187,20 @@ def test_progress_bar_on_a_terminal(tmp_path: Path, records: list[dict[str, obje
     assert "deciding" in text and "100%" in text
     assert f"batch: {len(records) * 3} cases in " in text
     assert len(target.read_text(encoding="utf-8").splitlines()) == len(records) * 3
+
+
+def test_closed_stdout_stops_quietly(tmp_path: Path, records: list[dict[str, object]]) -> None:
+    """A reader that goes away (``| head -1``) stops the run without a traceback."""
+    source = _write_jsonl(tmp_path / "cases.jsonl", records)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from medpolicy.cli import main; main()",
+         "batch", "esi", str(source), "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert json.loads(first)["line"] == 1
+    assert stderr == "batch: stopped, stdout was closed\n"

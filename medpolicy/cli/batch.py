@@ -82,8 +82,19 @@ def batch_command(policy: str, input_path: Path, output: Path | None, workers: i
                             options=options, chunk_size=chunk_size)
         stack.callback(results.close)
         size = None if stdin else os.fstat(stream.fileno()).st_size
-        _write(results, _output(stack, output), summary, _progress(stack, size, count))
+        try:
+            _write(results, _output(stack, output), summary, _progress(stack, size, count))
+        except BrokenPipeError:
+            _stdout_gone()
     click.echo(f"batch: {summary.describe(time.perf_counter() - started)}", err=True)
+
+
+def _stdout_gone() -> None:
+    """The reader of stdout went away (``| head``): stop quietly, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    click.echo("batch: stopped, stdout was closed", err=True)
+    sys.exit(1)
 
 
 def _input(stack: ExitStack, path: Path, stdin: bool) -> BinaryIO:

@@ -22,6 +22,7 @@ import os
 from collections import Counter, deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -185,6 +186,11 @@ def _run_parallel(
                     yield from pending.popleft().result()
             while pending:
                 yield from pending.popleft().result()
+        except BrokenProcessPool as error:
+            raise SolverError(
+                "a batch worker process stopped unexpectedly (out of memory, or killed); "
+                "the run was stopped"
+            ) from error
         finally:
             for future in pending:
                 future.cancel()

@@ -8,8 +8,8 @@ parsed yet), lazily, in constant memory; a ``JsonLinesParser`` or
 raises an ``InputError`` naming the file, the line and what is wrong.
 
 - **JSON Lines**: one case object per line in the case-file format (``id``,
-  ``policy``, ``description``, ``facts``). Blank lines are skipped; line
-  numbers count every physical line. Duplicate keys are errors.
+  ``policy``, ``description``, ``facts``). Line numbers count every
+  physical line. Duplicate keys are errors.
 - **CSV**: a header of fact names (and optionally ``id``, ``policy``,
   ``description``), one case per row. An empty cell means the fact is
   unknown. Cells are typed by their fact: ``true``/``false`` (any case) for
@@ -17,7 +17,9 @@ raises an ``InputError`` naming the file, the line and what is wrong.
   anything else reaches the case checks as text and is reported there, so
   nothing is coerced. A bad header stops the run (every row would be bad).
 
-Invalid UTF-8 spoils only the line it is on.
+Every line after the header is a record, so every line gets a result: a
+blank line is an error record, not silently skipped. Invalid UTF-8 spoils
+only the line it is on.
 """
 
 from __future__ import annotations
@@ -75,10 +77,9 @@ def _lines(stream: BinaryIO, count: ByteCount | None) -> Iterator[tuple[int, byt
 
 
 def read_jsonl(stream: BinaryIO, count: ByteCount | None = None) -> Iterator[Record]:
-    """A record per non-blank line of a JSON Lines stream."""
+    """A record per line of a JSON Lines stream (a blank line too: it is reported)."""
     for number, raw in _lines(stream, count):
-        if raw.strip():
-            yield Record(number, raw)
+        yield Record(number, raw)
 
 
 def _problem(source: str, line: int, message: str, **kw: str | None) -> ValidationError:
@@ -125,6 +126,8 @@ class JsonLinesParser:
         assert isinstance(record.payload, bytes)
         line = record.line
         text = _decode(record.payload, self.source, line)
+        if not text.strip():
+            raise _problem(self.source, line, "empty line", expected="a case object")
         try:
             data = json.loads(text, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as error:
@@ -157,7 +160,7 @@ def _json_kind(value: object) -> str:
 def read_csv(
     stream: BinaryIO, source: str, count: ByteCount | None = None
 ) -> tuple[tuple[str, ...], Iterator[Record]]:
-    """The header of a CSV stream and a record per following row (blank lines skipped).
+    """The header of a CSV stream and a record per following row (blank lines included).
 
     A row's line is the line it starts on (a quoted cell may span lines).
     Raises ValidationError when the header itself cannot be read.
@@ -183,8 +186,7 @@ def _rows(reader: _CsvReader) -> Iterator[Record]:
         except csv.Error as error:
             yield Record(start, (), f"unreadable CSV row: {error}")
             continue
-        if row:
-            yield Record(start, tuple(row))
+        yield Record(start, tuple(row), None if row else "empty line")
 
 
 @dataclass(frozen=True)
