@@ -1,98 +1,113 @@
-"""Covering targets with models: which atoms hold in some complete case, and where.
+"""Asking the solver: which targets hold in some complete case, each with a case.
 
-A target is a ground atom of the check encoding (``match(3)``, ``gap``,
-``overlap(1,4)``...). One solve enumerates complete cases; after each model a
-clause is added that the next model must make some still-open target true.
-Each model therefore covers at least one new target, every covered target
-gets the model as a witness, and when the solver proves that no further model
-exists, the targets still open hold in no complete case at all. This is
-clingo's brave reasoning, with the witnesses kept: one solver call answers
-"can this hold?" for every target at once.
+Every model of the check program is one complete case per world. A target is
+an atom of the program (``match(u(3),3)``, ``unmatched(w)``...). One solve
+enumerates models; after each model a clause is added that the next model
+must make some still-open target true. Each model therefore covers at least
+one new target, and when the solver proves that no further model exists, the
+targets still open hold in no complete case at all: one solver call answers
+"can this hold?" for every target, like clingo's brave reasoning, but keeping
+a witness case for each.
+
+``enumerate_cases`` collects more distinct cases for one target.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import clingo
 
+from medpolicy.solver.check.rowindex import Point
 from medpolicy.solver.control import solve_models
 
-
-@dataclass(frozen=True)
-class Sample:
-    """One model: the complete case (abstract value per fact) and the targets it makes true."""
-
-    assignment: tuple[int, ...]
-    true: frozenset[clingo.Symbol]
+Key = TypeVar("Key", bound=Hashable)
 
 
 @dataclass
-class Coverage:
-    """For each covered target, the models that made it true (at most its quota)."""
+class CaseReader:
+    """Reads a world's case from a model: per fact it reads, the literal of each value."""
 
-    witnesses: dict[clingo.Symbol, list[Sample]] = field(default_factory=dict)
+    facts: int
+    literals: Sequence[tuple[int, Sequence[tuple[int, int]]]]
+
+    def read(self, model: clingo.Model) -> Point:
+        """The case (facts the world does not read take their first value)."""
+        point = [0] * self.facts
+        for fact, values in self.literals:
+            point[fact] = next(v for v, lit in values if model.is_true(lit))
+        return tuple(point)
+
+    def blocking(self, point: Point) -> list[int]:
+        """A clause that excludes this case of the world."""
+        clause: list[int] = []
+        for fact, values in self.literals:
+            clause.extend(-lit for v, lit in values if v == point[fact])
+        return clause
+
+
+@dataclass
+class Found(Generic[Key]):
+    """What a covering solve found: a witness case per covered target."""
+
+    cases: dict[Key, Point] = field(default_factory=dict)
     models: int = 0
-
-    def holds(self, target: clingo.Symbol) -> bool:
-        return target in self.witnesses
-
-
-def target_literals(
-    ctl: clingo.Control, targets: Iterable[clingo.Symbol]
-) -> dict[clingo.Symbol, int]:
-    """Program literals of the targets that exist in the ground program (others never hold)."""
-    atoms = ctl.symbolic_atoms
-    result: dict[clingo.Symbol, int] = {}
-    for target in targets:
-        atom = atoms[target]
-        if atom is not None:
-            result[target] = atom.literal
-    return result
 
 
 def cover(
     ctl: clingo.Control,
-    targets: Mapping[clingo.Symbol, int],
-    facts: int,
+    targets: Mapping[Key, int],
+    reader: Callable[[Key], CaseReader],
     *,
-    quota: int = 1,
-    assumptions: Iterable[int] = (),
     time_limit: float,
     what: str,
-) -> Coverage:
-    """Enumerate models until every target has ``quota`` witnesses or no model is left.
-
-    ``targets`` maps each target atom to its program literal; models must show
-    ``assign(F,V)`` terms for the case and the targets themselves as terms.
-    """
-    coverage = Coverage()
+) -> Found[Key]:
+    """One witness case for every target that holds in some model."""
+    found: Found[Key] = Found()
     open_targets = dict(targets)
     if not open_targets:
-        return coverage
+        return found
 
     def on_model(model: clingo.Model) -> bool:
-        coverage.models += 1
-        assignment = [0] * facts
-        true = []
-        for symbol in model.symbols(terms=True):
-            if symbol.name == "assign":
-                fact, value = symbol.arguments
-                assignment[fact.number] = value.number
-            else:
-                true.append(symbol)
-        sample = Sample(tuple(assignment), frozenset(true))
-        for symbol in true:
-            if symbol in open_targets:
-                found = coverage.witnesses.setdefault(symbol, [])
-                found.append(sample)
-                if len(found) >= quota:
-                    del open_targets[symbol]
+        found.models += 1
+        for key in [k for k, lit in open_targets.items() if model.is_true(lit)]:
+            found.cases[key] = reader(key).read(model)
+            del open_targets[key]
         if not open_targets:
             return False
         model.context.add_clause(list(open_targets.values()))
         return True
 
-    solve_models(ctl, list(assumptions), on_model, time_limit, what)
-    return coverage
+    solve_models(ctl, [], on_model, time_limit, what)
+    return found
+
+
+def enumerate_cases(
+    ctl: clingo.Control,
+    target: int,
+    reader: CaseReader,
+    count: int,
+    known: Sequence[Point] = (),
+    *,
+    time_limit: float,
+    what: str,
+) -> list[Point]:
+    """Up to ``count`` distinct cases where the target holds, the ``known`` ones first."""
+    result = list(dict.fromkeys(known))[:count]
+    blocked: set[Point] = set()
+
+    def on_model(model: clingo.Model) -> bool:
+        point = reader.read(model)
+        if point not in result:
+            result.append(point)
+        for seen in result:
+            if seen not in blocked:
+                blocked.add(seen)
+                model.context.add_clause(reader.blocking(seen))
+        return len(result) < count
+
+    if len(result) < count:
+        solve_models(ctl, [target], on_model, time_limit, what)
+    return result

@@ -1,52 +1,58 @@
-"""The checker: one grounding of a table, a few covering solves, every finding.
+"""The checker: every finding of a table, each shown by witness cases.
 
-``Checker`` compiles the table, pairs the rows that may overlap (a cheap
-Python prefilter, ``pairs.py``), and grounds ``decide.lp`` with ``check.lp``
-once. Then:
+``Checker`` compiles the table over its abstract domains and indexes its rows
+as boxes (``rowindex.py``). It then asks, for every row, whether it can match,
+decide, and be needed (its removal would change what some case gets); for
+every criterion rows use, whether it can hold and fail; whether a case can
+match no row; which pairs of rows can match the same case; and which facts can
+change an outcome.
 
-1. one covering solve over all complete cases answers, for every row, whether
-   it can match, decide, or be needed (its removal would change the outcome),
-   for every criterion whether it can be met and unmet, for every outcome
-   whether some case gets it, whether a gap exists, and which candidate pairs
-   really overlap, each with a witness case;
-2. when more than one witness per finding is asked for, one more covering
-   solve collects them for the findings that have witnesses;
-3. the ``variant`` part is grounded and one covering solve over pairs of
-   cases that differ in one fact finds the facts that can change an outcome.
-
-Every solve runs under the time limit and fails with a clear message beyond it.
+What exact box algebra and a greedy search show cheaply is shown with a case
+checked by exact evaluation (``evidence.py``). Every question left open goes
+to clingo: the table is grounded once with ``check.lp`` and one covering solve
+answers all open questions about rows, criteria, gaps and complex pairs, a
+second (on the ``variant`` part) the open questions about facts. A question
+the solver leaves open holds in no complete case: that is how dead, shadowed
+and redundant rows, gaps that cannot occur and irrelevant facts are proved.
+Each solve has a time limit and fails with a clear message beyond it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Sequence
 from pathlib import Path
 
-import clingo
-
 from medpolicy.errors import ValidationError
-from medpolicy.logic.compiler import CompiledTable, encoding
-from medpolicy.solver.check.cover import Coverage, cover, target_literals
+from medpolicy.logic.compiler import CompiledTable
+from medpolicy.solver.check.evidence import (
+    Evidence,
+    Target,
+    prove_criteria,
+    prove_pairs,
+    prove_relevance,
+    prove_rows,
+    row_targets,
+)
 from medpolicy.solver.check.explain import Explainer
 from medpolicy.solver.check.findings import KINDS, CheckReport, CheckStats, Finding
-from medpolicy.solver.check.pairs import DEFAULT_MAX_PAIRS, Hulls, candidate_pairs
+from medpolicy.solver.check.pairs import DEFAULT_MAX_PAIRS, box_points, candidate_pairs
+from medpolicy.solver.check.program import CheckProgram
+from medpolicy.solver.check.rowindex import DNF_CAP, Point, RowIndex
+from medpolicy.solver.check.search import Prover
 from medpolicy.solver.check.structure import (
     problem_findings,
     read_facts,
     unused_findings,
     used_criteria,
 )
-from medpolicy.solver.control import DEFAULT_TIME_LIMIT, new_control
+from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 from medpolicy.solver.decider import engine_versions
 from medpolicy.tables.loader import load_policy
-from medpolicy.tables.model import OUTCOMES, Policy
+from medpolicy.tables.model import Policy
 
-Function = clingo.Function
-Number = clingo.Number
-
-
-def _atom(name: str, *args: int) -> clingo.Symbol:
-    return Function(name, [Number(a) for a in args])
+#: Cases tried per wanted witness before asking the solver for more.
+_TRIES_PER_WITNESS = 20
 
 
 class Checker:
@@ -59,92 +65,119 @@ class Checker:
         witnesses: int = 1,
         time_limit: float = DEFAULT_TIME_LIMIT,
         max_pairs: int = DEFAULT_MAX_PAIRS,
+        search: bool = True,
+        dnf_cap: int = DNF_CAP,
     ) -> None:
+        """``search``: look for witness cases in Python before asking the solver (False
+        leaves every question about rows, criteria, gaps and facts to the solver: slower,
+        for cross-checking). ``dnf_cap``: rows whose exact DNF needs more boxes are paired
+        and evaluated by their formula and left to the solver."""
         if witnesses < 1:
             raise ValueError("witnesses must be at least 1")
         self.policy = policy
         self.witnesses = witnesses
-        self.time_limit = time_limit
+        self.search = search
         self.table = CompiledTable(policy)
+        self.index = RowIndex(self.table, dnf_cap)
+        self.prover = Prover(self.index)
         self.read = read_facts(self.table)
-        self.used = used_criteria(self.table)
-        hulls = Hulls(self.table.domains, self.table.criteria)
-        row_hulls = [hulls.of(formula) for formula in self.table.rows]
-        unique = policy.hit_policy == "unique"
-        classes = [r if unique else OUTCOMES.index(row.outcome)
-                   for r, row in enumerate(policy.rows)]
-        self.pairs = candidate_pairs(row_hulls, self.table.domains, classes, max_pairs)
-        self.ctl = self._ground()
-        self.solver_calls = 0
-        self.models = 0
+        self.used = sorted(used_criteria(self.table))
+        self.pairs = candidate_pairs(self.index, policy.hit_policy == "unique", max_pairs)
+        self.evidence = Evidence()
+        self.time_limit = time_limit
+        self._complex_pairs = prove_pairs(self.index, self.pairs, self.evidence)
+        self._program: CheckProgram | None = None
 
-    def _ground(self) -> clingo.Control:
-        ctl = new_control("--models=0")
-        with ctl.backend() as backend:
-            self.table.emit_decide(backend)
-            extra = [_atom("pair", a, b) for a, b in self.pairs]
-            extra.extend(_atom("read", f) for f in sorted(self.read))
-            for symbol in extra:
-                backend.add_rule([backend.add_atom(symbol)])
-        ctl.add("base", [], encoding("decide.lp"))
-        ctl.add("base", [], encoding("check.lp"))
-        ctl.ground([("base", [])])
-        return ctl
+    def _solver(self, targets: Sequence[Target]) -> CheckProgram:
+        """The check program, grounded once, on first need, with worlds for ``targets``."""
+        if self._program is None:
+            self._program = CheckProgram(self.index, targets, self.read, self.time_limit)
+        return self._program
 
-    def _cover(
-        self, targets: Iterable[clingo.Symbol], what: str, quota: int = 1
-    ) -> Coverage:
-        literals = target_literals(self.ctl, targets)
-        coverage = cover(
-            self.ctl,
-            literals,
-            len(self.table.domains),
-            quota=quota,
-            time_limit=self.time_limit,
-            what=what,
+    def _settle(self) -> None:
+        """Every question answered: by a witness case, or by the solver finding none."""
+        index, evidence, prover = self.index, self.evidence, self.prover
+        if self.search:
+            prove_rows(index, prover, evidence)
+            prove_criteria(index, self.used, evidence)
+        otherwise = self.policy.otherwise
+        fallback_reached = otherwise is not None and any(
+            evidence.holds(Target("decisive", r)) for r, row in enumerate(self.policy.rows)
+            if row.outcome == otherwise.outcome
         )
-        self.solver_calls += 1 if literals else 0
-        self.models += coverage.models
-        return coverage
+        targets = row_targets(len(self.policy.rows))
+        targets.extend(Target(kind, c) for c in self.used for kind in ("met", "unmet"))
+        targets.extend(Target("overlap", a, b) for a, b in self._complex_pairs)
+        if not fallback_reached:
+            if self.search:
+                evidence.add(Target("unmatched"), prover.unmatched())
+            targets.append(Target("unmatched"))
+        facts = sorted(self.read)
+        if self.search:
+            prove_relevance(index, prover, facts, evidence)
+        relevance = [Target("relevant", f) for f in facts]
+        residue = evidence.open(targets)
+        if not residue and not evidence.open(relevance):
+            return
+        program = self._solver([*residue, *evidence.open(relevance)])
+        program.answer(residue, evidence, "checking the table")
+        if self.search:
+            prove_relevance(index, prover, [t.a for t in evidence.open(relevance)], evidence)
+        program.answer(evidence.open(relevance), evidence, "checking which facts matter")
 
-    def _first_targets(self) -> list[clingo.Symbol]:
-        rows = range(len(self.policy.rows))
-        targets = [_atom(name, r) for name in ("match", "decisive", "needed") for r in rows]
-        targets.extend(_atom(name, c) for name in ("met", "unmet") for c in sorted(self.used))
-        targets.extend(Function("outcome", [Function(o)]) for o in OUTCOMES)
-        targets.append(Function("gap"))
-        targets.extend(_atom("overlap", a, b) for a, b in self.pairs)
-        return targets
+    def points(self, target: Target) -> list[Point]:
+        """The witness cases of a target that holds: as many as asked for, when they exist."""
+        known = [self.evidence.cases[target]] if target in self.evidence.cases else []
+        if self.witnesses == 1 or not known:
+            return known
+        more = list(dict.fromkeys([*known, *self._box_cases(target)]))
+        if len(more) >= self.witnesses:
+            return more[: self.witnesses]
+        return self._solver([target]).more_cases(target, self.witnesses, more)
 
-    def relevant_facts(self) -> set[int]:
-        """The read facts whose value can change the outcome of some case."""
-        if not self.read:
-            return set()
-        self.ctl.ground([("variant", [])])
-        coverage = self._cover(
-            (_atom("relevant", f) for f in sorted(self.read)), "checking which facts matter"
-        )
-        return {f for f in self.read if coverage.holds(_atom("relevant", f))}
+    def _box_cases(self, target: Target) -> list[Point]:
+        """Witness cases drawn from exact boxes, each checked by exact evaluation."""
+        index, kind = self.index, target.kind
+        if kind == "overlap":
+            boxes = self.evidence.overlaps.get((target.a, target.b), [])
+            return list(box_points(boxes, index.full, self.witnesses))
+        if kind not in ("match", "decisive", "unmatched"):
+            return []
+        boxes = [{}] if kind == "unmatched" else (index.boxes[target.a] or [])
+        budget = self.witnesses * _TRIES_PER_WITNESS
+        found = []
+        for point in itertools.islice(box_points(boxes, index.full, budget), budget):
+            if self._shows(target, point):
+                found.append(point)
+                if len(found) >= self.witnesses:
+                    break
+        return found
+
+    def _shows(self, target: Target, point: Point) -> bool:
+        if target.kind == "unmatched":
+            return not self.index.matching(point)
+        if target.kind == "match":
+            return self.index.holds(target.a, point)
+        return target.a in self.index.outcome_at(point)[1]
 
     def run(self) -> CheckReport:
         """Every finding of the table, errors first."""
-        first = self._cover(self._first_targets(), "checking the table")
-        explainer = Explainer(self.table, first, self.pairs)
-        if self.witnesses > 1:
-            wanted = explainer.witness_targets()
-            more = self._cover(wanted, "collecting witnesses", quota=self.witnesses)
-            explainer = Explainer(self.table, first, self.pairs, more)
-        findings: list[Finding] = [*explainer.findings(), *unused_findings(self.table)]
-        relevant = self.relevant_facts()
-        findings.extend(explainer.irrelevant_facts(self.read - relevant))
+        self._settle()
+        relevant = {f for f in self.read if self.evidence.holds(Target("relevant", f))}
+        explainer = Explainer(self.index, self.evidence, self.pairs, self.used, self.points)
+        findings: list[Finding] = [
+            *explainer.findings(),
+            *unused_findings(self.table),
+            *explainer.irrelevant_facts(self.read - relevant),
+        ]
         policy = self.policy
         stats = CheckStats(
             rows=len(policy.rows),
             facts=len(policy.facts),
             criteria=len(policy.criteria),
             candidate_pairs=len(self.pairs),
-            solver_calls=self.solver_calls,
-            models=self.models,
+            solver_calls=self._program.solver_calls if self._program else 0,
+            models=self._program.models if self._program else 0,
         )
         return CheckReport(
             policy_id=policy.id,

@@ -13,25 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import clingo
-
 from medpolicy.errors import Location
-from medpolicy.logic.compiler import CompiledTable
-from medpolicy.solver.check.cover import Coverage, Sample
+from medpolicy.solver.check.evidence import Evidence, Target
 from medpolicy.solver.check.findings import Finding, Severity, Witness
-from medpolicy.solver.check.structure import used_criteria
+from medpolicy.solver.check.rowindex import Point, RowIndex, bits
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES, Outcome, Row
 
-Function = clingo.Function
-Number = clingo.Number
-
-
 _OUTCOME: dict[str, Outcome] = {o: o for o in OUTCOMES}
-
-
-def _atom(name: str, *args: int) -> clingo.Symbol:
-    return Function(name, [Number(a) for a in args])
 
 
 def _quote(items: Sequence[str]) -> str:
@@ -39,53 +28,48 @@ def _quote(items: Sequence[str]) -> str:
 
 
 class _Case:
-    """A model read for people: concrete facts, verdict, deciding and matching rows."""
+    """A witness case read for people: concrete facts, verdict, deciding and matching rows."""
 
-    def __init__(self, table: CompiledTable, sample: Sample) -> None:
+    def __init__(self, index: RowIndex, point: Point) -> None:
         self.facts: tuple[tuple[str, Value], ...] = tuple(
-            (d.fact.name, d.concrete(v))
-            for d, v in zip(table.domains, sample.assignment, strict=True)
+            (d.fact.name, d.concrete(v)) for d, v in zip(index.table.domains, point, strict=True)
         )
-        verdict: Outcome = "pend"
-        decisive: list[int] = []
-        matching: list[int] = []
-        for symbol in sample.true:
-            if symbol.name == "outcome":
-                verdict = _OUTCOME[symbol.arguments[0].name]
-            elif symbol.name == "decisive":
-                decisive.append(symbol.arguments[0].number)
-            elif symbol.name == "match":
-                matching.append(symbol.arguments[0].number)
-        self.verdict = verdict
-        self.decisive = sorted(decisive)
-        self.matching = sorted(matching)
+        result, decisive = index.outcome_at(point)
+        self.verdict: Outcome = _OUTCOME.get(result, "pend")
+        self.decisive = decisive
+        self.matching = tuple(bits(index.matching(point)))
 
 
 _Describe = Callable[[_Case], str]
+#: Witness cases of a target (as many as asked for).
+Points = Callable[[Target], list[Point]]
 
 
 class Explainer:
-    """Findings from the first covering solve (and more witnesses, when collected)."""
+    """Findings from the evidence: what holds (with witnesses) and what never does."""
 
     def __init__(
         self,
-        table: CompiledTable,
-        first: Coverage,
+        index: RowIndex,
+        evidence: Evidence,
         pairs: Sequence[tuple[int, int]],
-        more: Coverage | None = None,
+        used: Sequence[int],
+        points: Points,
     ) -> None:
-        self.table = table
-        self.policy = table.policy
-        self.rows: tuple[Row, ...] = table.policy.rows
-        self.first = first
-        self.more = more
-        self.pairs = [p for p in pairs if first.holds(_atom("overlap", *p))]
-        self._cases: dict[int, _Case] = {}
+        self.index = index
+        self.table = index.table
+        self.policy = index.table.policy
+        self.rows: tuple[Row, ...] = self.policy.rows
+        self.evidence = evidence
+        self.pairs = [p for p in pairs if evidence.holds(Target("overlap", *p))]
+        self.used = used
+        self.points = points
+        self._cases: dict[Point, _Case] = {}
 
     # -- what holds ----------------------------------------------------------
 
-    def _holds(self, name: str, *args: int) -> bool:
-        return self.first.holds(_atom(name, *args))
+    def _holds(self, kind: str, a: int = -1) -> bool:
+        return self.evidence.holds(Target(kind, a))
 
     def dead(self) -> list[int]:
         return [r for r in range(len(self.rows)) if not self._holds("match", r)]
@@ -99,36 +83,19 @@ class Explainer:
                 if self._holds("decisive", r) and not self._holds("needed", r)]
 
     def has_gap(self) -> bool:
-        return self.policy.otherwise is None and self.first.holds(Function("gap"))
-
-    def witness_targets(self) -> list[clingo.Symbol]:
-        """The targets whose models are the witnesses of findings."""
-        targets = [_atom("overlap", a, b) for a, b in self.pairs]
-        targets.extend(_atom("match", r) for r in self.shadowed())
-        targets.extend(_atom("decisive", r) for r in self.redundant())
-        if self.has_gap():
-            targets.append(Function("gap"))
-        return targets
+        return self.policy.otherwise is None and self._holds("unmatched")
 
     # -- witnesses -----------------------------------------------------------
 
-    def _samples(self, target: clingo.Symbol) -> list[Sample]:
-        if self.more is not None and target in self.more.witnesses:
-            return self.more.witnesses[target]
-        return self.first.witnesses.get(target, [])
+    def _case(self, point: Point) -> _Case:
+        if point not in self._cases:
+            self._cases[point] = _Case(self.index, point)
+        return self._cases[point]
 
-    def _case(self, sample: Sample) -> _Case:
-        key = id(sample)
-        if key not in self._cases:
-            self._cases[key] = _Case(self.table, sample)
-        return self._cases[key]
-
-    def _witnesses(
-        self, target: clingo.Symbol, ident: str, describe: _Describe
-    ) -> tuple[Witness, ...]:
+    def _witnesses(self, target: Target, ident: str, describe: _Describe) -> tuple[Witness, ...]:
         result = []
-        for k, sample in enumerate(self._samples(target), start=1):
-            case = self._case(sample)
+        for k, point in enumerate(self.points(target), start=1):
+            case = self._case(point)
             result.append(
                 Witness(
                     id=f"{ident}-{k}",
@@ -204,7 +171,7 @@ class Explainer:
             message=message,
             rows=(first.id, second.id),
             locations=self._row_locations(a, b),
-            witnesses=self._witnesses(_atom("overlap", a, b), f"{kind}-{first.id}-{second.id}",
+            witnesses=self._witnesses(Target("overlap", a, b), f"{kind}-{first.id}-{second.id}",
                                       describe),
             hint=hint,
         )
@@ -216,7 +183,7 @@ class Explainer:
             message="some complete cases match no row, and the table has no 'otherwise'; "
             "decide pends them as a gap",
             locations=(Location(self.policy.path),),
-            witnesses=self._witnesses(Function("gap"), "gap",
+            witnesses=self._witnesses(Target("unmatched"), "gap",
                                       lambda case: "No row matches this case; it pends as a gap."),
             hint="add an 'otherwise' clause, or rows that cover the witness cases",
         )
@@ -236,8 +203,8 @@ class Explainer:
 
     def _shadowed(self, r: int) -> Finding:
         row = self.rows[r]
-        target = _atom("match", r)
-        winners = sorted({w for s in self._samples(target) for w in self._case(s).decisive})
+        target = Target("match", r)
+        winners = sorted({w for p in self.points(target) for w in self._case(p).decisive})
         others = "an earlier row" if self.policy.hit_policy == "first" else \
             "a row with a stronger outcome"
         examples = _quote([self.rows[w].id for w in winners])
@@ -270,8 +237,8 @@ class Explainer:
 
     def _redundant(self, r: int) -> Finding:
         row = self.rows[r]
-        target = _atom("decisive", r)
-        examples = sorted({self._takes_over(r, self._case(s)) for s in self._samples(target)})
+        target = Target("decisive", r)
+        examples = sorted({self._takes_over(r, self._case(p)) for p in self.points(target)})
         message = (f"removing row {self._ref(r)} alone would never change a verdict: wherever it "
                    f"decides, the table gives {row.outcome} without it too "
                    f"(e.g. by {', '.join(examples)})")
@@ -290,6 +257,15 @@ class Explainer:
             hint="remove the row, or merge it with the rows that cover it",
         )
 
+    def _reachable(self, outcome: str) -> bool:
+        """Some complete case gets ``outcome``."""
+        if any(self._holds("decisive", r) for r, row in enumerate(self.rows)
+               if row.outcome == outcome):
+            return True
+        otherwise = self.policy.otherwise
+        fallback = otherwise.outcome if otherwise else "pend"
+        return fallback == outcome and self._holds("unmatched")
+
     def _unreachable(self) -> list[Finding]:
         otherwise = self.policy.otherwise
         findings = []
@@ -298,7 +274,7 @@ class Explainer:
             mentioned = rows or (otherwise is not None and otherwise.outcome == outcome)
             if outcome != "approve" and not mentioned:
                 continue
-            if self.first.holds(Function("outcome", [Function(outcome)])):
+            if self._reachable(outcome):
                 continue
             message = f"no complete case gets '{outcome}'"
             if rows:
@@ -313,12 +289,13 @@ class Explainer:
                 message=message,
                 rows=tuple(self.rows[r].id for r in rows),
                 locations=self._row_locations(*rows) or (Location(self.policy.path),),
+                outcome=outcome,
             ))
         return findings
 
     def _constant(self) -> list[Finding]:
         findings = []
-        for c in sorted(used_criteria(self.table)):
+        for c in self.used:
             criterion = self.policy.criteria[c]
             if self._holds("met", c) and self._holds("unmet", c):
                 continue

@@ -81,6 +81,7 @@ class Finding:
     locations: tuple[Location, ...] = ()
     witnesses: tuple[Witness, ...] = ()
     hint: str = ""
+    outcome: str = ""
 
     @property
     def where(self) -> str:
@@ -98,6 +99,8 @@ class Finding:
             "locations": [_location_dict(loc) for loc in self.locations],
             "witnesses": [w.to_case(policy_id) for w in self.witnesses],
         }
+        if self.outcome:
+            data["outcome"] = self.outcome
         if self.hint:
             data["hint"] = self.hint
         return data
