@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from medpolicy.cli import batch, decide, diff, explain, listing, schema, test, validate
+from medpolicy.cli import batch, check, decide, diff, explain, listing, schema, test, validate
 from medpolicy.cli.app import cli
 
 __all__ = [
-    "batch", "cli", "decide", "diff", "explain", "listing", "main", "schema", "test", "validate",
+    "batch", "check", "cli", "decide", "diff", "explain", "listing", "main", "schema", "test",
+    "validate",
 ]
 
 
