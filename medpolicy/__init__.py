@@ -21,6 +21,7 @@ from medpolicy.errors import (
     TooComplexError,
     ValidationError,
 )
+from medpolicy.solver.check import Checker, CheckReport, Finding, Witness, check_policy, check_table
 from medpolicy.solver.decider import Decider, decide
 from medpolicy.solver.explanation import Explanation, explain
 from medpolicy.solver.result import (
@@ -43,6 +44,8 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "Case",
+    "CheckReport",
+    "Checker",
     "Criterion",
     "CriterionStatus",
     "Decider",
@@ -52,6 +55,7 @@ __all__ = [
     "ExpressionError",
     "Fact",
     "FactValue",
+    "Finding",
     "InputError",
     "LoadError",
     "Location",
@@ -67,9 +71,12 @@ __all__ = [
     "SolverError",
     "TooComplexError",
     "ValidationError",
+    "Witness",
     "__version__",
     "bundled_policies",
     "case_from_mapping",
+    "check_policy",
+    "check_table",
     "decide",
     "explain",
     "load_case",
