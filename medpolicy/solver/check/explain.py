@@ -23,6 +23,10 @@ from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES, Outcome, Row
 _OUTCOME: dict[str, Outcome] = {o: o for o in OUTCOMES}
 
 
+#: For each fact and abstract value, the fact's name and a concrete value.
+_Named = Sequence[Sequence[tuple[str, Value]]]
+
+
 def _quote(items: Sequence[str]) -> str:
     return ", ".join(f"'{item}'" for item in items)
 
@@ -30,14 +34,15 @@ def _quote(items: Sequence[str]) -> str:
 class _Case:
     """A witness case read for people: concrete facts, verdict, deciding and matching rows."""
 
-    def __init__(self, index: RowIndex, point: Point) -> None:
+    def __init__(self, index: RowIndex, point: Point, named: _Named) -> None:
         self.facts: tuple[tuple[str, Value], ...] = tuple(
-            (d.fact.name, d.concrete(v)) for d, v in zip(index.table.domains, point, strict=True)
+            named[f][v] for f, v in enumerate(point)
         )
-        result, decisive = index.outcome_at(point)
+        found = index.matching(point)
+        result, decisive = index.outcome_of(found)
         self.verdict: Outcome = _OUTCOME.get(result, "pend")
         self.decisive = decisive
-        self.matching = tuple(bits(index.matching(point)))
+        self.matching = tuple(bits(found))
 
 
 _Describe = Callable[[_Case], str]
@@ -65,6 +70,8 @@ class Explainer:
         self.used = used
         self.points = points
         self._cases: dict[Point, _Case] = {}
+        self._named: _Named = [[(d.fact.name, d.concrete(v)) for v in d.indices()]
+                               for d in index.table.domains]
 
     # -- what holds ----------------------------------------------------------
 
@@ -89,7 +96,7 @@ class Explainer:
 
     def _case(self, point: Point) -> _Case:
         if point not in self._cases:
-            self._cases[point] = _Case(self.index, point)
+            self._cases[point] = _Case(self.index, point, self._named)
         return self._cases[point]
 
     def _witnesses(self, target: Target, ident: str, describe: _Describe) -> tuple[Witness, ...]:

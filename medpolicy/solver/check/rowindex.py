@@ -145,7 +145,10 @@ class RowIndex:
 
         ``without`` leaves one row out, as if it were removed from the table.
         """
-        found = self.matching(point)
+        return self.outcome_of(self.matching(point), without)
+
+    def outcome_of(self, found: int, without: int = -1) -> tuple[str, tuple[int, ...]]:
+        """``outcome_at`` for a case whose matching rows are ``found``."""
         if without >= 0:
             found &= ~(1 << without)
         matched = list(bits(found))

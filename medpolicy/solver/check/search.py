@@ -51,28 +51,31 @@ class Prover:
         fixed: dict[int, int] = {}
         budget = [NODES]
 
+        def ways_out(target: Box) -> list[tuple[int, int]]:
+            return [(fact, value) for fact, allowed in target.items() if fact not in fixed
+                    for value in sorted(box.get(fact, index.full[fact]) - allowed)[:OPTIONS]]
+
         def search(alive: int) -> bool:
             budget[0] -= 1
             if budget[0] < 0:
                 return False
-            best: list[tuple[int, int, int]] | None = None
+            best: list[tuple[int, int]] | None = None
             for row in bits(alive):
                 target = self._unavoided(row, fixed)
                 if target is None:
                     alive &= ~(1 << row)
                     continue
-                options = [
-                    ((alive & index.allow[fact][value]).bit_count(), fact, value)
-                    for fact, allowed in target.items() if fact not in fixed
-                    for value in sorted(box.get(fact, index.full[fact]) - allowed)[:OPTIONS]
-                ]
-                if best is None or len(options) < len(best):
-                    best = options
-                if not options:
+                ways = ways_out(target)
+                if not ways:
                     return False
+                if best is None or len(ways) < len(best):
+                    best = ways
+                    if len(ways) == 1:
+                        break
             if best is None:
                 return True
-            for _, fact, value in sorted(best):
+            ranked = sorted(((alive & index.allow[f][v]).bit_count(), f, v) for f, v in best)
+            for _, fact, value in ranked:
                 fixed[fact] = value
                 if search(alive & index.allow[fact][value]):
                     return True
