@@ -53,7 +53,7 @@ FULL = Sizes(
     synthetic_budget_s=30.0,
     batch_cases=100_000,
     batch_workers=(1, 2),
-    batch_repeat=3,
+    batch_repeat=5,
     cold_runs=10,
 )
 

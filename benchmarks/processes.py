@@ -71,14 +71,22 @@ def batch_section(policy: Policy, sizes: Sizes, seed: int, work: Path) -> Sectio
     for path in (output, *halves, *(work / f"pair-{n}.jsonl" for n in range(2))):
         path.unlink(missing_ok=True)
     per_workers = {w: _summarize(r, sizes.batch_cases) for w, r in runs.items()}
-    capacity = None
-    if 1 in per_workers:
-        capacity = sizes.batch_cases / statistics.median(pairs) / per_workers[1]["rate_wall"]
-    section.figures = _batch_figures(per_workers, capacity, sizes.batch_cases)
+    repeats = _repeats(runs, pairs)
+    section.figures = _batch_figures(per_workers, repeats, sizes.batch_cases)
     section.data = {"cases": sizes.batch_cases, "generate_s": generate_s,
                     "workers": {str(k): v for k, v in per_workers.items()},
-                    "pair_walls_s": pairs, "machine_parallelism": capacity}
+                    "pair_walls_s": pairs, "repeats": repeats}
     return section
+
+
+def _repeats(runs: dict[int, list[Run]], pairs: list[float]) -> list[dict[str, float]]:
+    """Per repeat: the 2-worker speedup and the machine's parallelism at that time."""
+    if 1 not in runs or 2 not in runs:
+        return []
+    return [
+        {"speedup": one.seconds / two.seconds, "machine_parallelism": one.seconds / pair}
+        for one, two, pair in zip(runs[1], runs[2], pairs, strict=True)
+    ]
 
 
 def _summarize(runs: list[Run], count: int) -> dict[str, Any]:
@@ -95,7 +103,7 @@ def _summarize(runs: list[Run], count: int) -> dict[str, Any]:
 
 
 def _batch_figures(
-    per_workers: dict[int, dict[str, Any]], capacity: float | None, count: int
+    per_workers: dict[int, dict[str, Any]], repeats: list[dict[str, float]], count: int
 ) -> list[Figure]:
     name = "batch"
     figures: list[Figure] = []
@@ -106,10 +114,17 @@ def _batch_figures(
                        else Figure(name, label, rate, "cases/s"))
     if 1 in per_workers and 2 in per_workers:
         speedup = per_workers[2]["rate_wall"] / per_workers[1]["rate_wall"]
-        figures.append(at_least(name, "2 workers / 1 worker", speedup, "x", SPEEDUP_GOAL))
-    if capacity is not None:
-        figures.append(Figure(name, "machine: 2 independent processes / 1 (ceiling)", capacity,
+        figures.append(at_least(name, "2 workers / 1 worker (medians)", speedup, "x",
+                                SPEEDUP_GOAL))
+    if repeats:
+        capacity = statistics.median(r["machine_parallelism"] for r in repeats)
+        figures.append(Figure(name, "  machine then: 2 independent processes / 1", capacity,
                               "x"))
+        quiet = max(repeats, key=lambda r: r["machine_parallelism"])
+        figures.append(at_least(name, "2 workers / 1 worker, quietest repeat",
+                                quiet["speedup"], "x", SPEEDUP_GOAL))
+        figures.append(Figure(name, "  machine then: 2 independent processes / 1",
+                              quiet["machine_parallelism"], "x"))
     for workers, data in per_workers.items():
         figures.append(Figure(name, f"CPU per case, {workers} worker(s), all processes",
                               data["cpu_ms_per_case"], "ms"))
