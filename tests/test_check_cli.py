@@ -69,6 +69,27 @@ def test_text_groups_by_severity_errors_first(runner: CliRunner, tmp_path: Path)
     assert "error[dead_row]" in text and "info[conflict]" in text
 
 
+def test_severity_hides_lesser_findings_but_not_from_the_summary(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """--severity warning hides info findings; the summary and exit code still count them."""
+    table = yaml.safe_load((BROKEN / "shadowed_row.yaml").read_text())
+    table["rows"].append({"id": "relief", "when": "radicular_pain", "outcome": "approve",
+                          "reason": "Radicular pain."})
+    path = tmp_path / "with-conflicts.yaml"
+    path.write_text(yaml.safe_dump(table, sort_keys=False))
+    everything = runner.invoke(cli, ["check", str(path)])
+    shown = runner.invoke(cli, ["check", str(path), "--severity", "warning"])
+    as_json = runner.invoke(cli, ["check", str(path), "--severity", "warning", "--format", "json"])
+    assert everything.exit_code == shown.exit_code == as_json.exit_code == 0
+    assert "Info (" in everything.stdout and "Info (" not in shown.stdout
+    assert "Warnings (2)" in shown.stdout
+    assert shown.stdout.splitlines()[-1] == everything.stdout.splitlines()[-1]
+    report = json.loads(as_json.stdout)
+    assert report["summary"]["info"] >= 1
+    assert {f["severity"] for f in report["findings"]} == {"warning"}
+
+
 def test_witnesses_are_printed_as_yaml_case_files(runner: CliRunner, tmp_path: Path) -> None:
     """Each witness is a YAML case file under the finding; decide accepts it as it is."""
     result = runner.invoke(cli, ["check", str(BROKEN / "conflict.yaml")])

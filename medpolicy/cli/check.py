@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from medpolicy.cli.app import EXIT_FAILURES, cli
-from medpolicy.solver.check import check_table, render_text
+from medpolicy.solver.check import SEVERITIES, Severity, check_table, render_text
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 
 
@@ -17,12 +17,14 @@ from medpolicy.solver.control import DEFAULT_TIME_LIMIT
               help="At most this many distinct witness cases per finding.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 on warnings too, not only on errors.")
+@click.option("--severity", type=click.Choice(SEVERITIES), default="info", show_default=True,
+              help="Show findings of at least this severity (the exit code counts all).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
               default=DEFAULT_TIME_LIMIT, show_default=True,
               help="Seconds one solver call may take before it is stopped.")
 @click.pass_context
 def check_command(ctx: click.Context, policy: str, fmt: str, witnesses: int, strict: bool,
-                  time_limit: float) -> None:
+                  severity: Severity, time_limit: float) -> None:
     """Check POLICY (a file or a bundled name such as esi) for conflicting,
     overlapping, dead, shadowed and redundant rows, gaps, unreachable outcomes,
     unused or irrelevant facts and structural problems.
@@ -33,8 +35,8 @@ def check_command(ctx: click.Context, policy: str, fmt: str, witnesses: int, str
     """
     report = check_table(policy, witnesses=witnesses, time_limit=time_limit)
     if fmt == "json":
-        click.echo(report.to_json())
+        click.echo(report.to_json(severity))
     else:
-        click.echo(render_text(report), nl=False)
+        click.echo(render_text(report, severity), nl=False)
     if report.failed(strict):
         ctx.exit(EXIT_FAILURES)

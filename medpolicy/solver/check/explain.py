@@ -31,6 +31,11 @@ def _quote(items: Sequence[str]) -> str:
     return ", ".join(f"'{item}'" for item in items)
 
 
+def _rows(ids: Sequence[str]) -> str:
+    """``row 'a'`` or ``rows 'a', 'b'``."""
+    return f"{'row' if len(ids) == 1 else 'rows'} {_quote(ids)}"
+
+
 class _Case:
     """A witness case read for people: concrete facts, verdict, deciding and matching rows."""
 
@@ -285,7 +290,8 @@ class Explainer:
                 continue
             message = f"no complete case gets '{outcome}'"
             if rows:
-                message += f", although rows {_quote([self.rows[r].id for r in rows])} give it"
+                ids = [self.rows[r].id for r in rows]
+                message += f", although {_rows(ids)} {'gives' if len(ids) == 1 else 'give'} it"
             elif otherwise is not None and otherwise.outcome == outcome:
                 message += ", although 'otherwise' gives it (some row always matches)"
             else:
@@ -327,7 +333,7 @@ class Explainer:
             findings.append(Finding(
                 kind="irrelevant_fact",
                 severity="warning",
-                message=f"fact '{fact.name}' is read (by rows {_quote(readers)}) but can never "
+                message=f"fact '{fact.name}' is read (by {_rows(readers)}) but can never "
                 "change a verdict: any two cases that differ only in it get the same outcome",
                 rows=tuple(readers),
                 facts=(fact.name,),

@@ -145,8 +145,10 @@ class CheckReport:
     def kinds(self) -> Counter[str]:
         return Counter(f.kind for f in self.findings)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The output of ``check --format json``."""
+    def to_dict(self, least: Severity = "info") -> dict[str, Any]:
+        """The output of ``check --format json``: findings down to severity ``least``, the
+        summary counting every finding."""
+        shown = SEVERITIES[: SEVERITIES.index(least) + 1]
         return {
             "policy": {
                 "id": self.policy_id,
@@ -159,12 +161,13 @@ class CheckReport:
                 "warnings": self.count("warning"),
                 "info": self.count("info"),
             },
-            "findings": [f.to_dict(self.policy_id) for f in self.findings],
+            "findings": [f.to_dict(self.policy_id) for f in self.findings
+                         if f.severity in shown],
             "engine": dict(self.engine),
         }
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
+    def to_json(self, least: Severity = "info") -> str:
+        return json.dumps(self.to_dict(least), ensure_ascii=False)
 
 
 def _where(location: Location) -> str:

@@ -6,7 +6,7 @@ import textwrap
 
 import yaml
 
-from medpolicy.solver.check.findings import SEVERITIES, CheckReport, Finding
+from medpolicy.solver.check.findings import SEVERITIES, CheckReport, Finding, Severity
 
 _HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 
@@ -44,11 +44,12 @@ def _finding(finding: Finding, policy_id: str) -> list[str]:
     return lines
 
 
-def render_text(report: CheckReport) -> str:
-    """The report as terminal text, errors first; ends with the summary line."""
+def render_text(report: CheckReport, least: Severity = "info") -> str:
+    """The report as terminal text, errors first, down to severity ``least``; ends with the
+    summary line (which counts every finding)."""
     name = f"{report.policy_id} {report.version}".strip()
     lines = [f"check {name} ({report.path}): {summary_line(report)}"]
-    for severity in SEVERITIES:
+    for severity in SEVERITIES[: SEVERITIES.index(least) + 1]:
         group = [f for f in report.findings if f.severity == severity]
         if not group:
             continue
