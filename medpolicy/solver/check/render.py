@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
+from functools import lru_cache
 
 import yaml
 
 from medpolicy.solver.check.findings import SEVERITIES, CheckReport, Finding, Severity
 
 _HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Info"}
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def summary_line(report: CheckReport) -> str:
@@ -20,9 +23,30 @@ def summary_line(report: CheckReport) -> str:
             f"{warnings} warning{'s' if warnings != 1 else ''}, {report.count('info')} info")
 
 
-def witness_yaml(case: dict[str, object]) -> str:
-    """A witness case as a YAML document that ``medpolicy decide`` reads as it is."""
-    return yaml.safe_dump(case, sort_keys=False, allow_unicode=True, width=100)
+def witness_yaml(case: Mapping[str, object]) -> str:
+    """A witness case as a YAML document that ``medpolicy decide`` reads as it is.
+
+    Each key is dumped on its own by the safe dumper; the lines of ``facts`` are
+    dumped once per fact and value and reused (a large report repeats them).
+    """
+    parts = []
+    for key, value in case.items():
+        if key == "facts" and isinstance(value, Mapping) and value:
+            parts.append("facts:\n")
+            parts.extend(_fact_line(name, type(v).__name__, v) for name, v in value.items())
+        else:
+            parts.append(_dump({key: value}))
+    return "".join(parts)
+
+
+def _dump(data: object) -> str:
+    return yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1 << 30)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fact_line(name: str, kind: str, value: object) -> str:
+    """``  name: value`` (``kind`` keeps true and 1 apart in the cache)."""
+    return "  " + _dump({name: value})
 
 
 def _finding(finding: Finding, policy_id: str) -> list[str]:
