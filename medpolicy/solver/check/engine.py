@@ -46,6 +46,11 @@ from medpolicy.solver.check.structure import (
     unused_findings,
     used_criteria,
 )
+from medpolicy.solver.check.table import (
+    constant_criteria,
+    irrelevant_facts,
+    unreachable_outcomes,
+)
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 from medpolicy.solver.decider import engine_versions
 from medpolicy.tables.loader import load_policy
@@ -164,11 +169,13 @@ class Checker:
         """Every finding of the table, errors first."""
         self._settle()
         relevant = {f for f in self.read if self.evidence.holds(Target("relevant", f))}
-        explainer = Explainer(self.index, self.evidence, self.pairs, self.used, self.points)
+        explainer = Explainer(self.index, self.evidence, self.pairs, self.points)
         findings: list[Finding] = [
             *explainer.findings(),
+            *unreachable_outcomes(self.table, self.evidence),
+            *constant_criteria(self.table, self.evidence, self.used),
             *unused_findings(self.table),
-            *explainer.irrelevant_facts(self.read - relevant),
+            *irrelevant_facts(self.table, self.read - relevant),
         ]
         policy = self.policy
         stats = CheckStats(

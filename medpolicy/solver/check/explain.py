@@ -3,10 +3,9 @@
 Rows: a row that matches no case is dead; one that matches but never decides
 is shadowed; one that decides but is never needed (its removal would change
 no outcome) is redundant. Pairs: a candidate pair that matches the same case
-is a conflict (different outcomes) or, in a unique table, an overlap. The
-table: a case no row matches is a gap when there is no ``otherwise``; an
-outcome the table mentions but no case gets is unreachable; a criterion met
-in every case, or in none, is constant.
+is a conflict (different outcomes) or, in a unique table, an overlap. A
+case no row matches is a gap when there is no ``otherwise``. Findings about
+the table as a whole are in ``table.py``.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from medpolicy.errors import Location
 from medpolicy.solver.check.evidence import Evidence, Target
-from medpolicy.solver.check.findings import Finding, Severity, Witness
+from medpolicy.solver.check.findings import Finding, Severity, Witness, quote
 from medpolicy.solver.check.rowindex import Point, RowIndex, bits
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES, Outcome, Row
@@ -25,15 +24,6 @@ _OUTCOME: dict[str, Outcome] = {o: o for o in OUTCOMES}
 
 #: For each fact and abstract value, the fact's name and a concrete value.
 _Named = Sequence[Sequence[tuple[str, Value]]]
-
-
-def _quote(items: Sequence[str]) -> str:
-    return ", ".join(f"'{item}'" for item in items)
-
-
-def _rows(ids: Sequence[str]) -> str:
-    """``row 'a'`` or ``rows 'a', 'b'``."""
-    return f"{'row' if len(ids) == 1 else 'rows'} {_quote(ids)}"
 
 
 class _Case:
@@ -63,7 +53,6 @@ class Explainer:
         index: RowIndex,
         evidence: Evidence,
         pairs: Sequence[tuple[int, int]],
-        used: Sequence[int],
         points: Points,
     ) -> None:
         self.index = index
@@ -72,7 +61,6 @@ class Explainer:
         self.rows: tuple[Row, ...] = self.policy.rows
         self.evidence = evidence
         self.pairs = [p for p in pairs if evidence.holds(Target("overlap", *p))]
-        self.used = used
         self.points = points
         self._cases: dict[Point, _Case] = {}
         self._named: _Named = [[(d.fact.name, d.concrete(v)) for v in d.indices()]
@@ -125,7 +113,7 @@ class Explainer:
         if len(ids) == 1:
             return f"row '{ids[0]}' decides it ({case.verdict})"
         if ids:
-            return f"rows {_quote(ids)} decide it ({case.verdict})"
+            return f"rows {quote(ids)} decide it ({case.verdict})"
         return f"no row matches it ({case.verdict})"
 
     # -- findings ------------------------------------------------------------
@@ -137,8 +125,6 @@ class Explainer:
         result.extend(self._dead(r) for r in self.dead())
         result.extend(self._shadowed(r) for r in self.shadowed())
         result.extend(self._redundant(r) for r in self.redundant())
-        result.extend(self._unreachable())
-        result.extend(self._constant())
         return result
 
     def _row_locations(self, *rows: int) -> tuple[Location, ...]:
@@ -219,7 +205,7 @@ class Explainer:
         winners = sorted({w for p in self.points(target) for w in self._case(p).decisive})
         others = "an earlier row" if self.policy.hit_policy == "first" else \
             "a row with a stronger outcome"
-        examples = _quote([self.rows[w].id for w in winners])
+        examples = quote([self.rows[w].id for w in winners])
         message = (f"row {self._ref(r)} matches some cases but never decides one: whenever it "
                    f"matches, {others} matches too (e.g. {examples})")
 
@@ -244,7 +230,7 @@ class Explainer:
         else:
             others = [d for d in case.decisive if d != r]
         if others:
-            return f"row {_quote([self.rows[o].id for o in others])}"
+            return f"row {quote([self.rows[o].id for o in others])}"
         return "'otherwise'"
 
     def _redundant(self, r: int) -> Finding:
@@ -268,76 +254,3 @@ class Explainer:
             witnesses=self._witnesses(target, f"redundant_row-{row.id}", describe),
             hint="remove the row, or merge it with the rows that cover it",
         )
-
-    def _reachable(self, outcome: str) -> bool:
-        """Some complete case gets ``outcome``."""
-        if any(self._holds("decisive", r) for r, row in enumerate(self.rows)
-               if row.outcome == outcome):
-            return True
-        otherwise = self.policy.otherwise
-        fallback = otherwise.outcome if otherwise else "pend"
-        return fallback == outcome and self._holds("unmatched")
-
-    def _unreachable(self) -> list[Finding]:
-        otherwise = self.policy.otherwise
-        findings = []
-        for outcome in ("approve", "deny", "pend"):
-            rows = [r for r, row in enumerate(self.rows) if row.outcome == outcome]
-            mentioned = rows or (otherwise is not None and otherwise.outcome == outcome)
-            if outcome != "approve" and not mentioned:
-                continue
-            if self._reachable(outcome):
-                continue
-            message = f"no complete case gets '{outcome}'"
-            if rows:
-                ids = [self.rows[r].id for r in rows]
-                message += f", although {_rows(ids)} {'gives' if len(ids) == 1 else 'give'} it"
-            elif otherwise is not None and otherwise.outcome == outcome:
-                message += ", although 'otherwise' gives it (some row always matches)"
-            else:
-                message += ": no row gives it and 'otherwise' does not"
-            findings.append(Finding(
-                kind="unreachable_outcome",
-                severity="warning",
-                message=message,
-                rows=tuple(self.rows[r].id for r in rows),
-                locations=self._row_locations(*rows) or (Location(self.policy.path),),
-                outcome=outcome,
-            ))
-        return findings
-
-    def _constant(self) -> list[Finding]:
-        findings = []
-        for c in self.used:
-            criterion = self.policy.criteria[c]
-            if self._holds("met", c) and self._holds("unmet", c):
-                continue
-            always = self._holds("met", c)
-            findings.append(Finding(
-                kind="constant_criterion",
-                severity="warning",
-                message=f"criterion '{criterion.id}' is "
-                + ("met in every complete case" if always else "met in no complete case")
-                + f": '{criterion.text}'",
-                criteria=(criterion.id,),
-                locations=(criterion.location,) if criterion.location else (),
-                hint="the rows that use it do not depend on it as intended",
-            ))
-        return findings
-
-    def irrelevant_facts(self, facts: set[int]) -> list[Finding]:
-        findings = []
-        for f in sorted(facts):
-            fact = self.table.domains[f].fact
-            readers = [row.id for r, row in enumerate(self.rows) if f in self.table.row_facts(r)]
-            findings.append(Finding(
-                kind="irrelevant_fact",
-                severity="warning",
-                message=f"fact '{fact.name}' is read (by {_rows(readers)}) but can never "
-                "change a verdict: any two cases that differ only in it get the same outcome",
-                rows=tuple(readers),
-                facts=(fact.name,),
-                locations=(fact.location,) if fact.location else (),
-                hint="the rows that read it decide the same either way; simplify them",
-            ))
-        return findings

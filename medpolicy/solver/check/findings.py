@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -168,6 +169,16 @@ class CheckReport:
 
     def to_json(self, least: Severity = "info") -> str:
         return json.dumps(self.to_dict(least), ensure_ascii=False)
+
+
+def quote(items: Sequence[str]) -> str:
+    """``'a', 'b'``: names as messages quote them."""
+    return ", ".join(f"'{item}'" for item in items)
+
+
+def rows_phrase(ids: Sequence[str]) -> str:
+    """``row 'a'`` or ``rows 'a', 'b'``."""
+    return f"{'row' if len(ids) == 1 else 'rows'} {quote(ids)}"
 
 
 def _where(location: Location) -> str:
