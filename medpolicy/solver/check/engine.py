@@ -7,11 +7,12 @@ every criterion rows use, whether it can hold and fail; whether a case can
 match no row; which pairs of rows can match the same case; and which facts can
 change an outcome.
 
-What exact box algebra and a greedy search show cheaply is shown with a case
-checked by exact evaluation (``evidence.py``). Every question left open goes
-to clingo: the table is grounded once with ``check.lp`` and one covering solve
-answers all open questions about rows, criteria, gaps and complex pairs, a
-second (on the ``variant`` part) the open questions about facts. A question
+What exact box algebra and a small search show cheaply is shown with a case
+checked by exact evaluation (``evidence.py``, ``search.py``). Every question
+left open goes to clingo (``program.py``): the check program is grounded once,
+with a small world per row whose questions are open, and one covering solve
+answers all open questions about rows, criteria, gaps and complex pairs; a
+second, on the ``variant`` part, the open questions about facts. A question
 the solver leaves open holds in no complete case: that is how dead, shadowed
 and redundant rows, gaps that cannot occur and irrelevant facts are proved.
 Each solve has a time limit and fails with a clear message beyond it.
