@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import pty
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -204,3 +206,25 @@ def test_closed_stdout_stops_quietly(tmp_path: Path, records: list[dict[str, obj
     assert process.wait(timeout=120) == 1
     assert json.loads(first)["line"] == 1
     assert stderr == "batch: stopped, stdout was closed\n"
+
+
+def test_sigterm_leaves_neither_output_nor_temporary_file(
+    tmp_path: Path, records: list[dict[str, object]]
+) -> None:
+    """A run stopped with SIGTERM removes its temporary file; -o's path never appears."""
+    source = _write_jsonl(tmp_path / "cases.jsonl", records * 40)
+    target = tmp_path / "out.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from medpolicy.cli import main; main()",
+         "batch", "esi", str(source), "--workers", "1", "-o", str(target)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.jsonl.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert list(tmp_path.glob(".out.jsonl.*.tmp")), "the run never started writing"
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 128 + signal.SIGTERM
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl"]
+    assert process.stderr is not None
+    assert "Traceback" not in process.stderr.read().decode()

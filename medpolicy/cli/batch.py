@@ -9,7 +9,9 @@ so other commands start without them.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from contextlib import ExitStack
@@ -74,6 +76,7 @@ def batch_command(policy: str, input_path: Path, output: Path | None, workers: i
     summary = BatchSummary()
     started = time.perf_counter()
     with ExitStack() as stack:
+        _stop_cleanly_on_sigterm(stack)
         stream = _input(stack, input_path, stdin)
         parser, records = open_records(
             stream, "csv" if fmt == "csv" else "jsonl", table, source, count
@@ -87,6 +90,18 @@ def batch_command(policy: str, input_path: Path, output: Path | None, workers: i
         except BrokenPipeError:
             _stdout_gone()
     click.echo(f"batch: {summary.describe(time.perf_counter() - started)}", err=True)
+
+
+def _stop_cleanly_on_sigterm(stack: ExitStack) -> None:
+    """Turn SIGTERM into SystemExit while the run lasts, so -o's temporary file is removed."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    stack.callback(signal.signal, signal.SIGTERM, previous)
 
 
 def _stdout_gone() -> None:
