@@ -2,8 +2,7 @@
 
 Results go to stdout (or ``-o``, written atomically) as JSON Lines, one per
 input case in input order; progress (on a terminal) and the summary go to
-stderr. The solver and the worker pool are imported when the command runs,
-so other commands start without them.
+stderr.
 """
 
 from __future__ import annotations
@@ -16,20 +15,23 @@ import time
 from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, BinaryIO
+from typing import IO, BinaryIO
 
 import click
 
 from medpolicy.cli.app import cli
-
-if TYPE_CHECKING:
-    from medpolicy.solver.batch import BatchResult, BatchSummary
-    from medpolicy.tables.batchio import ByteCount
-
-#: Defaults repeated from the library so that ``--help`` does not import the solver.
-_MAX_ALTERNATIVES = 10
-_TIME_LIMIT = 30.0
-_CHUNK_SIZE = 250
+from medpolicy.solver.batch import (
+    DEFAULT_CHUNK_SIZE,
+    BatchOptions,
+    BatchResult,
+    BatchSummary,
+    default_workers,
+    run_batch,
+)
+from medpolicy.solver.control import DEFAULT_TIME_LIMIT
+from medpolicy.solver.decider import DEFAULT_MAX_ALTERNATIVES
+from medpolicy.tables.batchio import ByteCount, atomic_output, guess_format, open_records
+from medpolicy.tables.loader import load_policy
 
 
 @cli.command("batch")
@@ -40,15 +42,17 @@ _CHUNK_SIZE = 250
               help="Write the results to this file (atomically: all or nothing) "
                    "instead of stdout.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes, each with its own grounded table  "
-                   "[default: the number of cores].")
+              help="Worker processes, each with its own grounded table "
+                   "(default: one per core; 1 decides in this process).")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
-              help="Input format [default: csv for a .csv file, else jsonl].")
-@click.option("--max-alternatives", type=click.IntRange(min=1), default=_MAX_ALTERNATIVES,
-              show_default=True, help="At most this many documentation alternatives per pend.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=_TIME_LIMIT,
-              show_default=True, help="Seconds one solver call may take before it is stopped.")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=_CHUNK_SIZE,
+              help="Input format (default: csv for a .csv file, else jsonl).")
+@click.option("--max-alternatives", type=click.IntRange(min=1),
+              default=DEFAULT_MAX_ALTERNATIVES, show_default=True,
+              help="At most this many documentation alternatives per pend.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+              default=DEFAULT_TIME_LIMIT, show_default=True,
+              help="Seconds one solver call may take before it is stopped.")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK_SIZE,
               show_default=True, help="Cases sent to a worker at a time.")
 def batch_command(policy: str, input_path: Path, output: Path | None, workers: int | None,
                   fmt: str | None, max_alternatives: int, time_limit: float,
@@ -63,10 +67,6 @@ def batch_command(policy: str, input_path: Path, output: Path | None, workers: i
     code is 0 whenever the run completes, and the summary on stderr counts
     the errors.
     """
-    from medpolicy.solver.batch import BatchOptions, BatchSummary, default_workers, run_batch
-    from medpolicy.tables.batchio import ByteCount, guess_format, open_records
-    from medpolicy.tables.loader import load_policy
-
     table = load_policy(policy)
     stdin = str(input_path) == "-"
     source = "<stdin>" if stdin else str(input_path)
@@ -122,8 +122,6 @@ def _input(stack: ExitStack, path: Path, stdin: bool) -> BinaryIO:
 def _output(stack: ExitStack, output: Path | None) -> IO[str]:
     if output is None:
         return sys.stdout
-    from medpolicy.tables.batchio import atomic_output
-
     return stack.enter_context(atomic_output(output))
 
 

@@ -17,21 +17,21 @@ this process only reads and writes.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from medpolicy.errors import InputError, SolverError
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 from medpolicy.solver.decider import DEFAULT_MAX_ALTERNATIVES, Decider
 from medpolicy.tables.batchio import Parser, Record
 from medpolicy.tables.model import OUTCOMES, Outcome, Policy
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: Records per chunk sent to a worker.
 DEFAULT_CHUNK_SIZE = 250
@@ -169,6 +169,11 @@ def _run_parallel(
     options: BatchOptions,
     chunk_size: int,
 ) -> Generator[BatchResult, None, None]:
+    # Imported here: only parallel runs need them, and every command imports this module.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     # spawn: workers start clean (no inherited threads or clingo state) on every platform.
     context = multiprocessing.get_context("spawn")
     pending: deque[Future[list[BatchResult]]] = deque()
