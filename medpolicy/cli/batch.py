@@ -30,7 +30,13 @@ from medpolicy.solver.batch import (
 )
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 from medpolicy.solver.decider import DEFAULT_MAX_ALTERNATIVES
-from medpolicy.tables.batchio import ByteCount, atomic_output, guess_format, open_records
+from medpolicy.tables.batchio import (
+    FORMATS,
+    ByteCount,
+    atomic_output,
+    guess_format,
+    open_records,
+)
 from medpolicy.tables.loader import load_policy
 
 
@@ -44,7 +50,7 @@ from medpolicy.tables.loader import load_policy
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes, each with its own grounded table "
                    "(default: one per core; 1 decides in this process).")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Input format (default: csv for a .csv file, else jsonl).")
 @click.option("--max-alternatives", type=click.IntRange(min=1),
               default=DEFAULT_MAX_ALTERNATIVES, show_default=True,

@@ -34,11 +34,14 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Literal
+from typing import IO, TYPE_CHECKING, BinaryIO, Literal
 
 from medpolicy.errors import InputError, Location, Problem, ValidationError, did_you_mean
 from medpolicy.tables.cases import case_from_mapping
 from medpolicy.tables.model import Case, Policy
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
 
 Format = Literal["jsonl", "csv"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv")
@@ -46,7 +49,6 @@ FORMATS: tuple[Format, ...] = ("jsonl", "csv")
 CASE_COLUMNS = ("id", "policy", "description")
 
 _BOM = codecs.BOM_UTF8
-_CsvReader = Any  # the type of csv.reader(...) is private to the csv module
 _INT = re.compile(r"[+-]?[0-9]+")
 
 
@@ -176,7 +178,7 @@ def read_csv(
     return header, _rows(reader)
 
 
-def _rows(reader: _CsvReader) -> Iterator[Record]:
+def _rows(reader: CsvReader) -> Iterator[Record]:
     while True:
         start = reader.line_num + 1
         try:
