@@ -212,19 +212,22 @@ def test_sigterm_leaves_neither_output_nor_temporary_file(
     tmp_path: Path, records: list[dict[str, object]]
 ) -> None:
     """A run stopped with SIGTERM removes its temporary file; -o's path never appears."""
-    source = _write_jsonl(tmp_path / "cases.jsonl", records * 40)
     target = tmp_path / "out.jsonl"
     process = subprocess.Popen(
         [sys.executable, "-c", "from medpolicy.cli import main; main()",
-         "batch", "esi", str(source), "--workers", "1", "-o", str(target)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+         "batch", "esi", "-", "--workers", "1", "-o", str(target)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 60
+    assert process.stdin is not None and process.stderr is not None
+    # Stdin stays open, so the run cannot finish before the signal.
+    process.stdin.write("".join(json.dumps(r) + "\n" for r in records[:20]).encode())
+    process.stdin.flush()
+    deadline = time.monotonic() + 120
     while not list(tmp_path.glob(".out.jsonl.*.tmp")) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert list(tmp_path.glob(".out.jsonl.*.tmp")), "the run never started writing"
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=60) == 128 + signal.SIGTERM
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.jsonl"]
-    assert process.stderr is not None
+    assert process.wait(timeout=120) == 128 + signal.SIGTERM
+    process.stdin.close()
+    assert list(tmp_path.iterdir()) == []
     assert "Traceback" not in process.stderr.read().decode()
