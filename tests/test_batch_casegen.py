@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from medpolicy import Decider, Policy, case_from_mapping
+from medpolicy import Decider, Policy, case_from_mapping, policy_from_text
 from medpolicy.casegen import CaseGenerator, Mix, case_record, generate_cases, unknown_facts
 from tests import reference
 
@@ -69,3 +69,16 @@ def test_pool_must_not_be_empty(esi: Policy) -> None:
     """A pool of zero charts is a programming error."""
     with pytest.raises(ValueError, match="pool"):
         CaseGenerator(esi, pool=0)
+
+
+def test_a_table_that_never_approves_still_gives_cases() -> None:
+    """Without approving charts the generator falls back to random complete charts."""
+    policy = policy_from_text(
+        "id: strict\ntitle: Strict\nversion: '1'\nfacts:\n  ok: {type: bool}\n"
+        "  weeks: {type: int, min: 0}\nrows:\n  - id: never\n    when: ok or not ok\n"
+        "    outcome: deny\n    reason: Never covered.\n"
+    )
+    cases = generate_cases(policy, 20, seed=1)
+    assert len(cases) == 20
+    decider = Decider(policy)
+    assert {decider.decide(c).verdict for c in cases} == {"deny"}
