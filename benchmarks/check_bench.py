@@ -10,6 +10,7 @@ Sections:
 - brute force: a plain enumerator of every complete (abstract) case, on the
   sizes it can finish; the ratio to check, and whether both found the same
   conflicts, gaps, dead, shadowed and redundant rows;
+- shapes: the 1,000 x 50 table under other hit policies and defaults;
 - solver only: check with every question left to clingo (no Python search).
 
 Times are the median of ``--repeat`` runs of ``Checker(policy).run()`` on a
@@ -32,11 +33,13 @@ from pathlib import Path
 from typing import Any
 
 import clingo
+import yaml
 
-from benchmarks.synthetic import synthetic_policy
+from benchmarks.synthetic import synthetic_document, synthetic_policy
 from medpolicy.logic.compiler import CompiledTable
 from medpolicy.logic.formula import evaluate
 from medpolicy.solver.check import Checker, CheckReport
+from medpolicy.tables.loader import policy_from_text
 from medpolicy.tables.model import OUTCOME_RANK, Policy
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -48,9 +51,13 @@ FULL = {
     "facts": [(1000, 10), (1000, 25), (1000, 50), (1000, 100), (1000, 200)],
     "brute": [(16, 4), (40, 5), (80, 6), (160, 6), (240, 7)],
     "solver_only": [(100, 10), (200, 20), (500, 25)],
+    "shapes": [(1000, 50)],
 }
 QUICK = {"goals": [], "rows": [(50, 10), (100, 10)], "facts": [(50, 5)],
-         "brute": [(16, 4)], "solver_only": [(40, 6)]}
+         "brute": [(16, 4)], "solver_only": [(40, 6)], "shapes": [(40, 6)]}
+#: Hit policy and 'otherwise' outcome (None: no otherwise) of the shapes section.
+SHAPES = [("priority", "pend"), ("priority", None), ("first", "approve"), ("first", None),
+          ("unique", "pend")]
 #: Row evaluations the enumerator may spend on one table.
 BRUTE_BUDGET = 20_000_000
 
@@ -62,6 +69,25 @@ def _timed(action: Callable[[], Any], repeat: int) -> tuple[float, Any]:
         result = action()
         times.append(time.perf_counter() - start)
     return statistics.median(times), result
+
+
+def shaped_policy(rows: int, facts: int, hit: str, otherwise: str | None) -> Policy:
+    """The synthetic table with another hit policy and 'otherwise' outcome (None: none)."""
+    document = synthetic_document(rows, facts)
+    document["hit_policy"] = hit
+    if otherwise is None:
+        del document["otherwise"]
+    else:
+        document["otherwise"] = {"outcome": otherwise, "reason": "No rule applies."}
+    return policy_from_text(yaml.safe_dump(document, sort_keys=False), f"{hit}-{otherwise}.yaml")
+
+
+def _shape_row(rows: int, facts: int, hit: str, otherwise: str | None) -> dict[str, Any]:
+    policy = shaped_policy(rows, facts, hit, otherwise)
+    seconds, report = _timed(lambda: Checker(policy, time_limit=600).run(), 1)
+    return {"rows": rows, "facts": facts, "hit_policy": hit, "otherwise": otherwise,
+            "seconds": round(seconds, 3), "findings": dict(sorted(report.kinds().items())),
+            "models": report.stats.models}
 
 
 def _check_row(rows: int, facts: int, repeat: int, search: bool = True) -> dict[str, Any]:
@@ -183,6 +209,13 @@ def run(sizes: dict[str, list[tuple[int, int]]], repeat: int) -> dict[str, Any]:
                                                 "brute s", "brute/check", "same findings"],
            [[e["rows"], e["facts"], e["cases"], e["check_seconds"], e["brute_seconds"],
              e["ratio"], e["agree"]] for e in brute])
+    shapes = [_shape_row(n, d, hit, other) for n, d in sizes["shapes"] for hit, other in SHAPES]
+    results["shapes"] = shapes
+    _print("shapes", ["rows", "facts", "hit policy", "otherwise", "check s", "models",
+                      "findings (not conflicts)"],
+           [[e["rows"], e["facts"], e["hit_policy"], e["otherwise"] or "(none)", e["seconds"],
+             e["models"], ", ".join(f"{k} {v}" for k, v in e["findings"].items()
+                                    if k not in ("conflict", "overlap"))] for e in shapes])
     only = [{**_check_row(n, d, 1, search=False),
              "with_search": _check_row(n, d, 1)["seconds"]} for n, d in sizes["solver_only"]]
     results["solver_only"] = only

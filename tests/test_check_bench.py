@@ -54,6 +54,6 @@ def test_quick_run_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str
     """--quick prints the sections and writes them as JSON, brute force agreeing."""
     main(["--quick", "--out", str(tmp_path)])
     results = json.loads((tmp_path / "check-quick.json").read_text())
-    assert {"machine", "goals", "rows", "facts", "brute", "solver_only"} <= set(results)
+    assert {"machine", "goals", "rows", "facts", "brute", "solver_only", "shapes"} <= set(results)
     assert all(entry["agree"] for entry in results["brute"])
     assert "check vs brute-force enumeration" in capsys.readouterr().out
