@@ -17,6 +17,8 @@ from medpolicy import (
     load_case,
     policy_from_text,
 )
+from medpolicy.errors import TooComplexError
+from medpolicy.logic.compiler import CompiledTable
 
 BASE_FACTS = {
     "cpt": 62323, "levels": 1, "image_guidance": "fluoroscopy", "injectate": "steroid",
@@ -265,3 +267,41 @@ def test_a_gap_pends_and_names_the_no_match_clause(tmp_path: Path) -> None:
                          encoding="utf-8")
     case = load_case(case_file, policy)
     assert case.expect is not None and case.expect.rows == ("otherwise",)
+
+
+def _approve_rows_table(rows: int) -> Policy:
+    facts = "\n".join(f"  f{i}: {{type: int, min: 0, max: 9}}" for i in range(rows))
+    lines = "\n".join(
+        f"  - {{id: r{i}, when: 'f{i} >= 5 and f{(i + 1) % rows} < 3', outcome: approve, "
+        f"reason: approve {i}}}" for i in range(rows))
+    return policy_from_text(f"""
+id: many
+title: many approve rows, otherwise pend
+version: "1"
+facts:
+{facts}
+rows:
+{lines}
+otherwise: {{outcome: pend, reason: review}}
+""")
+
+
+def test_approve_rows_with_otherwise_pend_find_missing_sets_lazily() -> None:
+    """Negating 24 approve rows has no DNF in reach; the lazy search still finds the request."""
+    policy = _approve_rows_table(24)
+    decider = Decider(policy)
+    decision = decider.decide(Case(id="some", facts={"f0": 7}))
+    assert decider.missing_solver.lazy
+    assert decision.verdict == "pend"
+    assert [sorted(a.facts) for a in decision.missing] == [["f1"]]
+    assert decision.missing[0].needs[0].needs == "0 to 2"
+    verified = Decider(policy, verify=True).decide(Case(id="again", facts={"f0": 7}))
+    assert verified.missing == decision.missing
+
+
+def test_dnf_over_the_cap_fails_fast() -> None:
+    """An oversized DNF raises TooComplexError at once instead of absorbing for minutes."""
+    policy = _approve_rows_table(24)
+    table = CompiledTable(policy)
+    with pytest.raises(TooComplexError, match="condition boxes"):
+        table.rejection_boxes()

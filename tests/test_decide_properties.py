@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 
+from medpolicy.errors import TooComplexError
+from medpolicy.logic.compiler import CompiledTable
 from medpolicy.solver import missing as missing_module
 from medpolicy.solver.decider import Decider
 from medpolicy.solver.result import MissingSet
@@ -81,3 +84,29 @@ def test_projected_slow_path_agrees_with_the_fast_path(
     for alternative in slow.missing:
         for filling in _fillings(policy, alternative):
             assert reference.always_approves(policy, {**base, **filling}), filling
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables_and_cases())
+def test_lazy_boxes_agree_with_enumeration(table_and_case: tuple[Policy, Case]) -> None:
+    """With boxes found lazily (DNF too large), missing sets are still sound, minimal, complete."""
+    policy, case = table_and_case
+
+    def too_complex(*_args: object, **_kw: object) -> list[object]:
+        raise TooComplexError("forced")
+
+    with patch.object(CompiledTable, "rejection_boxes", too_complex):
+        decider = Decider(policy, max_alternatives=50)
+        decision = decider.decide(case)
+        if decision.missing:
+            assert decider.missing_solver.lazy
+    base = reference.known(policy, case.facts)
+    if decision.verdict != "pend" or "approve" not in reference.outcomes(policy, base):
+        assert decision.missing == ()
+        return
+    best, optimal = reference.optimal_sets(policy, case.facts)
+    for alternative in decision.missing:
+        for filling in _fillings(policy, alternative):
+            assert reference.always_approves(policy, {**base, **filling}), filling
+        assert alternative.cost == best
+    assert {a.facts for a in decision.missing} == optimal

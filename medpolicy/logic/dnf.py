@@ -17,7 +17,7 @@ from medpolicy.logic.formula import FAnd, FConst, FNot, FOr, Formula, Lit, Ref
 
 Box = Mapping[int, frozenset[int]]
 
-DEFAULT_CAP = 20_000
+DEFAULT_CAP = 1_000
 
 
 def _meet(a: Box, b: Box) -> Box | None:
@@ -54,13 +54,22 @@ class DnfBuilder:
         self.full = [frozenset(d.indices()) for d in domains]
         self.cap = cap
 
+    def _absorbed(self, boxes: list[Box]) -> list[Box]:
+        """The boxes without subsumed ones, capped; absorption is quadratic, so
+        a list far over the cap fails before it is absorbed."""
+        self._check_size(len(boxes) // 4)
+        return self._check(_absorb(boxes))
+
     def _check(self, boxes: list[Box]) -> list[Box]:
-        if len(boxes) > self.cap:
+        self._check_size(len(boxes))
+        return boxes
+
+    def _check_size(self, size: int) -> None:
+        if size > self.cap:
             raise TooComplexError(
                 f"the exact analysis needs more than {self.cap} condition boxes; "
                 "split the table or simplify its criteria"
             )
-        return boxes
 
     def dnf(self, formula: Formula, positive: bool = True) -> list[Box]:
         """Boxes whose union is the formula's models (its negation's if not positive)."""
@@ -81,16 +90,17 @@ class DnfBuilder:
         assert isinstance(formula, FAnd | FOr)
         parts = [self.dnf(item, positive) for item in formula.items]
         if not conjunctive:
-            return self._check(_absorb([box for part in parts for box in part]))
+            return self._absorbed([box for part in parts for box in part])
         result: list[Box] = [{}]
         for part in sorted(parts, key=len):
+            self._check_size(len(result) * len(part) // 16)
             combined = []
             for left in result:
                 for right in part:
                     meet = _meet(left, right)
                     if meet is not None:
                         combined.append(meet)
-            result = self._check(_absorb(combined))
+            result = self._absorbed(combined)
             if not result:
                 break
         return result

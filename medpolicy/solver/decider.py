@@ -9,10 +9,11 @@ decisive rows. The verdict is the only reachable outcome, else ``pend``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
+from typing import Any, TypeVar
 
 import clingo
 
@@ -34,6 +35,8 @@ from medpolicy.solver.result import (
     RowStatus,
 )
 from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Case, Outcome, Policy
+
+T = TypeVar("T")
 
 DEFAULT_MAX_ALTERNATIVES = 10
 _NEED_CACHE = 4096
@@ -118,7 +121,7 @@ class Decider:
     @cached_property
     def missing_solver(self) -> MissingSolver:
         """The optimisation program, grounded on first use (only pends need it)."""
-        return MissingSolver(self.table, self.time_limit)
+        return MissingSolver(self.table, self.time_limit, oracle=self)
 
     # -- solving -------------------------------------------------------------
 
@@ -155,7 +158,58 @@ class Decider:
         assumptions = self.assumptions(known)
         assumptions.extend(-self._val[pair] for pair in excluded)
         assumptions.append(self._rejected)
-        return bool(self.ctl.solve(assumptions=assumptions).satisfiable)
+        return self._first_model(assumptions, lambda _model: True) is not None
+
+    def _first_model(self, assumptions: list[int], read: Callable[[clingo.Model], T]) -> T | None:
+        """``read`` applied to the first model under the assumptions, None when there is none."""
+        found: list[T] = []
+
+        def first(model: clingo.Model) -> bool:
+            found.append(read(model))
+            return False
+
+        # Brave mode reports consequences, not assignments: enumerate plainly here.
+        config: Any = self.ctl.configuration.solve
+        config.enum_mode = "auto"
+        try:
+            solve_models(self.ctl, assumptions, first, self.time_limit, "a check of the table")
+        finally:
+            config.enum_mode = "brave"
+        return found[0] if found else None
+
+    # -- the oracle of the lazy missing-facts search ---------------------------
+
+    def counterexample(self, fixed: Mapping[int, int]) -> dict[int, int] | None:
+        """A complete case extending ``fixed`` that is not approved, if there is one."""
+        if self._rejected is None:
+            return None
+
+        def completion(model: clingo.Model) -> dict[int, int]:
+            # val/2 is not shown, so read the model's atoms structurally.
+            return {
+                sym.arguments[0].number: sym.arguments[1].number
+                for sym in model.symbols(atoms=True)
+                if sym.name == "val" and len(sym.arguments) == 2
+            }
+
+        return self._first_model([*self.assumptions(fixed), self._rejected], completion)
+
+    def rejected_box(self, case: Mapping[int, int]) -> dict[int, frozenset[int]]:
+        """A box of complete cases, all rejected, around the rejected complete ``case``.
+
+        Facts are freed one by one while no completion of the box is approved,
+        so the box is as general as this greedy order allows.
+        """
+        box = dict(case)
+        if self._rejected is None:
+            raise SolverError("rejected_box needs a table that can reject")
+        for fact in sorted(case):
+            trial = {f: v for f, v in box.items() if f != fact}
+            approved = self._first_model([*self.assumptions(trial), -self._rejected],
+                                         lambda _model: True)
+            if approved is None:
+                box = trial
+        return {f: frozenset([v]) for f, v in box.items()}
 
     # -- deciding ------------------------------------------------------------
 

@@ -15,18 +15,30 @@ second Control, and each set's values come from brave consequences.
 
 With ``allow_change`` (counterfactuals) documented facts may also change
 value, at their cost.
+
+Some tables have a rejection formula whose DNF is too large (typically
+"approve when one of many approve rows matches, otherwise pend": the
+negation of every approve row). Then the boxes are found lazily, guided by
+counterexamples: solve against the boxes known so far; check every answer
+with the decide program (an oracle); turn each counterexample, a rejected
+complete case, into a box by freeing its facts while the box stays rejected;
+repeat until every answer checks. Boxes are facts about the table, not the
+case, so they are kept for the next cases.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 import clingo
 
+from medpolicy.errors import SolverError, TooComplexError
 from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
+from medpolicy.logic.dnf import Box
 from medpolicy.solver.control import SymbolIndex, new_control, solve_models
 
 #: Optimal models enumerated on the fast path before switching to projection.
@@ -55,28 +67,44 @@ class Candidate:
 Assignment = dict[int, int]
 
 
+class Oracle(Protocol):
+    """Checks answers against the table itself (the Decider's grounded decide program)."""
+
+    def counterexample(self, fixed: Mapping[int, int]) -> dict[int, int] | None: ...
+
+    def rejected_box(self, case: Mapping[int, int]) -> dict[int, frozenset[int]]: ...
+
+
 class MissingSolver:
     """The optimisation program of one table, grounded once; many cases are solved on it."""
 
-    def __init__(self, table: CompiledTable, time_limit: float) -> None:
+    def __init__(self, table: CompiledTable, time_limit: float, oracle: Oracle) -> None:
         self.table = table
         self.time_limit = time_limit
-        self.boxes = table.rejection_boxes()
+        self.oracle = oracle
+        try:
+            self.boxes: list[Box] = table.rejection_boxes()
+            self.lazy = False
+        except TooComplexError:
+            self.boxes = []
+            self.lazy = True
+        self._build()
+
+    def _build(self) -> None:
+        """Ground the program over the current boxes and read its literals."""
+        self.__dict__.pop("projected", None)
         self.ctl = self._ground("", "--project=no")
         ctl = self.ctl
         given = literal_map(ctl, "given", 2)
         self._chosen = {k[0]: v for k, v in literal_map(ctl, "chosen", 1).items()}
         self._changed = {k[0]: v for k, v in literal_map(ctl, "changed", 1).items()}
         self._may_change = next(a.literal for a in ctl.symbolic_atoms.by_signature("may_change", 0))
-        n = len(table.domains)
+        values = [d.indices() for d in self.table.domains]
         # Per fact: assumptions when unknown, and when known with each value.
-        self._unknown = [[-given[(f, v)] for v in table.domains[f].indices()] for f in range(n)]
+        self._unknown = [[-given[(f, v)] for v in vs] for f, vs in enumerate(values)]
         self._known = [
-            [
-                [given[(f, v)] if v == w else -given[(f, v)] for v in table.domains[f].indices()]
-                for w in table.domains[f].indices()
-            ]
-            for f in range(n)
+            [[given[(f, v)] if v == w else -given[(f, v)] for v in vs] for w in vs]
+            for f, vs in enumerate(values)
         ]
         self._index = _shown_index(ctl)
 
@@ -128,6 +156,39 @@ class MissingSolver:
         working assignments. On the slow path (too many optimal models) the
         lists are empty: use ``values`` and ``assignments`` per candidate.
         """
+        if not self.lazy:
+            return self._solve(known, allow_change)
+        deadline = time.monotonic() + self.time_limit
+        while True:
+            found, exact = self._solve(known, allow_change)
+            if not exact:
+                raise TooComplexError(
+                    f"more than {MODEL_CAP} cheapest ways to document this case on a table "
+                    "whose conditions are checked lazily; simplify the table")
+            box = self._refute(known, found)
+            if box is None:
+                return found, True
+            if time.monotonic() > deadline:
+                raise SolverError(
+                    f"the search for missing documentation took longer than its time limit "
+                    f"of {self.time_limit:g} s; raise the limit or simplify the table")
+            self.boxes.append(box)
+            self._build()
+
+    def _refute(self, known: Mapping[int, int], found: Mapping[Candidate, list[Assignment]]
+                ) -> Box | None:
+        """A new rejected box that some answer runs into, or None when every answer checks."""
+        for candidate, assignments in found.items():
+            kept = {f: v for f, v in known.items() if f not in candidate.changed}
+            for assignment in assignments:
+                counter = self.oracle.counterexample({**kept, **assignment})
+                if counter is not None:
+                    return self.oracle.rejected_box(counter)
+        return None
+
+    def _solve(
+        self, known: Mapping[int, int], allow_change: bool
+    ) -> tuple[dict[Candidate, list[Assignment]], bool]:
         found: dict[Candidate, list[Assignment]] = {}
         count = [0]
 
