@@ -6,6 +6,11 @@ Load a table and a case, then decide::
 
     policy = load_policy("esi")
     case = load_case("examples/cases/seed-004-lumbar-incomplete.yaml", policy)
+    decision = decide(policy, case)          # or Decider(policy).decide(case) for many
+
+Also: ``check_policy`` (consistency findings), ``explain`` (the explanation
+graph), ``run_suite`` (expected-verdict test suites), ``diff_policies``
+(impact of a policy change) and ``run_batch`` (streams of cases).
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -21,8 +26,10 @@ from medpolicy.errors import (
     TooComplexError,
     ValidationError,
 )
+from medpolicy.solver.batch import run_batch
 from medpolicy.solver.check import Checker, CheckReport, Finding, Witness, check_policy, check_table
 from medpolicy.solver.decider import Decider, decide
+from medpolicy.solver.diff import PolicyDiff, diff_policies
 from medpolicy.solver.explanation import Explanation, explain
 from medpolicy.solver.result import (
     CriterionStatus,
@@ -33,6 +40,7 @@ from medpolicy.solver.result import (
     Reason,
     RowStatus,
 )
+from medpolicy.solver.testing import SuiteResult, run_suite
 from medpolicy.tables.cases import case_from_mapping, load_case, load_cases
 from medpolicy.tables.loader import bundled_policies, load_policy, policy_from_text
 from medpolicy.tables.model import Case, Criterion, Expectation, Fact, Otherwise, Policy, Row
@@ -64,11 +72,13 @@ __all__ = [
     "Need",
     "Otherwise",
     "Policy",
+    "PolicyDiff",
     "Problem",
     "Reason",
     "Row",
     "RowStatus",
     "SolverError",
+    "SuiteResult",
     "TooComplexError",
     "ValidationError",
     "Witness",
@@ -78,9 +88,12 @@ __all__ = [
     "check_policy",
     "check_table",
     "decide",
+    "diff_policies",
     "explain",
     "load_case",
     "load_cases",
     "load_policy",
     "policy_from_text",
+    "run_batch",
+    "run_suite",
 ]
