@@ -8,6 +8,7 @@ import pytest
 
 from medpolicy import TooComplexError, load_policy, policy_from_text
 from medpolicy.solver.check import Checker, check_policy, check_table
+from medpolicy.solver.check.evidence import Target
 
 BROKEN = Path(__file__).resolve().parents[1] / "examples" / "broken"
 
@@ -105,3 +106,16 @@ def test_witnesses_are_distinct_cases() -> None:
     cases = [dict(w.facts) for w in conflict.witnesses]
     assert len(cases) == 1  # weeks 0-5 is one interval and radicular must be true
     assert cases == [{"weeks": 0, "radicular": True}]
+
+
+def test_solver_adds_worlds_for_questions_asked_later() -> None:
+    """Witnesses for a row the first grounding had no world for come from a world added later."""
+    policy = policy_from_text(_table("priority"), "t.yaml")
+    checker = Checker(policy, witnesses=3)
+    program = checker._solver([Target("decisive", 1)])
+    # 'short' decides wherever it matches: weeks 0-5, radicular or not; no third case exists
+    cases = program.more_cases(Target("decisive", 0), 3, [])
+    assert sorted(cases) == [(0, 0), (0, 1)]
+    assert all(0 in checker.index.outcome_at(case)[1] for case in cases)
+    # the first world still answers: 'radicular' decides only from week 6 on
+    assert program.more_cases(Target("decisive", 1), 3, []) == [(1, 0)]

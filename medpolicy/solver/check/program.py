@@ -68,43 +68,54 @@ class CheckProgram:
         self.models = 0
         self._readers: dict[clingo.Symbol, CaseReader] = {}
         self._grounded: set[str] = set()
+        self._units: set[clingo.Symbol] = set()
+        self._batches = 0
         self.ctl = new_control("--models=0", "--configuration=frumpy")
+        facts = self._unit_facts(Function("unit"), targets)
+        facts.extend(self._table_facts(sorted(read)))
         with self.ctl.backend() as backend:
             self.table.emit_decide(backend)
-            for symbol in self._worlds(targets, sorted(read)):
+            for symbol in facts:
                 backend.add_rule([backend.add_atom(symbol)])
         self.ctl.add("base", [], encoding("check.lp"))
         self.ctl.ground([("base", [])])
 
-    def _worlds(self, targets: Sequence[Target], read: list[int]) -> list[clingo.Symbol]:
+    def _rows_of(self, world: clingo.Symbol, rows: list[int]) -> list[clingo.Symbol]:
+        facts = [_fn("table", world), *(_fn("in", world, r) for r in rows)]
+        if self.table.policy.hit_policy == "first":
+            facts.extend(_fn("next", world, r, s) for r, s in itertools.pairwise(rows))
+        return facts
+
+    def _unit_facts(self, kind: clingo.Symbol, targets: Sequence[Target]) -> list[clingo.Symbol]:
+        """The worlds of kind ``kind`` that answer ``targets`` (those not made yet)."""
         index = self.index
-        first = self.table.policy.hit_policy == "first"
-        unit = Function("unit")
         facts: list[clingo.Symbol] = []
-
-        def rows_of(world: clingo.Symbol, rows: list[int]) -> None:
-            facts.append(_fn("table", world))
-            facts.extend(_fn("in", world, r) for r in rows)
-            if first:
-                facts.extend(_fn("next", world, r, s) for r, s in itertools.pairwise(rows))
-
-        for r in sorted({t.a for t in targets if _KIND_PART[t.kind] == "unit"
-                         and t.kind not in ("met", "unmet")}):
-            world, hull = _fn("u", r), index.hulls[r]
-            if hull is None:
+        made: set[clingo.Symbol] = set()
+        for target in targets:
+            world = _world(target)
+            if _KIND_PART[target.kind] != "unit" or world in self._units:
                 continue
-            facts.append(_fn("world", unit, world))
-            rows_of(world, sorted([r, *bits(index.neighbours(r))]))
+            self._units.add(world)
+            made.add(world)
+            facts.append(_fn("world", kind, world))
+            if world.name == "c":
+                facts.append(_fn("judge", world, target.a))
+                continue
+            rows = sorted([target.a, *bits(index.neighbours(target.a))])
+            facts.extend(self._rows_of(world, rows))
+            hull = index.hulls[target.a] or {}
             facts.extend(_fn("narrow", world, f, v) for f, allowed in hull.items() for v in allowed)
-        facts.extend(_fn("pair", _fn("u", t.a), t.a, t.b) for t in targets if t.kind == "overlap")
-        for c in sorted({t.a for t in targets if t.kind in ("met", "unmet")}):
-            facts.extend([_fn("world", unit, _fn("c", c)), _fn("judge", _fn("c", c), c)])
+        facts.extend(_fn("pair", _world(t), t.a, t.b) for t in targets
+                     if t.kind == "overlap" and _world(t) in made)
+        return facts
+
+    def _table_facts(self, read: list[int]) -> list[clingo.Symbol]:
+        """The whole table as a world, and its variant when some fact is read."""
         everyone = list(range(len(self.table.policy.rows)))
-        facts.append(_fn("world", Function("whole"), _WHOLE))
-        rows_of(_WHOLE, everyone)
+        facts = [_fn("world", Function("whole"), _WHOLE), *self._rows_of(_WHOLE, everyone)]
         if read:
             facts.append(_fn("world", Function("variant"), _VARIANT))
-            rows_of(_VARIANT, everyone)
+            facts.extend(self._rows_of(_VARIANT, everyone))
             facts.extend(_fn("read", f) for f in read)
         return facts
 
@@ -118,6 +129,18 @@ class CheckProgram:
             kind = Function(part)
             self.ctl.ground([("eval", [kind]), ("choose", [kind])])
         self._grounded.add(part)
+
+    def _add_units(self, targets: Sequence[Target]) -> None:
+        """Worlds for targets asked about after the first grounding, as a new kind."""
+        kind = Function(f"unit{self._batches + 1}")
+        facts = self._unit_facts(kind, targets)
+        if not facts:
+            return
+        self._batches += 1
+        with self.ctl.backend() as backend:
+            for symbol in facts:
+                backend.add_rule([backend.add_atom(symbol)])
+        self._ground(kind.name)
 
     def _reader(self, world: clingo.Symbol) -> CaseReader:
         if world not in self._readers:
@@ -147,7 +170,8 @@ class CheckProgram:
         narrow = (index.hulls[r] or {}) if world.name == "u" else {}
         return {f: sorted(narrow.get(f, index.full[f])) for f in sorted(facts)}
 
-    def _literals(self, targets: Iterable[Target]) -> dict[Target, int]:
+    def _literals(self, targets: Sequence[Target]) -> dict[Target, int]:
+        self._add_units(targets)
         atoms = self.ctl.symbolic_atoms
         result: dict[Target, int] = {}
         for target in targets:
