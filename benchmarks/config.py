@@ -29,6 +29,8 @@ class Sizes:
     synthetic_facts: int
     synthetic_cases: int
     synthetic_budget_s: float
+    #: The solver's time limit per call on synthetic tables.
+    synthetic_limit_s: float
     #: Cases in the batch file, worker counts, runs per worker count.
     batch_cases: int
     batch_workers: tuple[int, ...]
@@ -51,6 +53,7 @@ FULL = Sizes(
     synthetic_facts=30,
     synthetic_cases=500,
     synthetic_budget_s=30.0,
+    synthetic_limit_s=5.0,
     batch_cases=100_000,
     batch_workers=(1, 2),
     batch_repeat=5,
@@ -71,6 +74,7 @@ QUICK = Sizes(
     synthetic_facts=8,
     synthetic_cases=6,
     synthetic_budget_s=5.0,
+    synthetic_limit_s=5.0,
     batch_cases=120,
     batch_workers=(1, 2),
     batch_repeat=1,

@@ -26,8 +26,10 @@ def test_quick_run_prints_a_table_and_writes_every_section(
     for name, section in sections.items():
         assert section["figures"], name
         for figure in section["figures"]:
-            assert figure["value"] > 0, figure
+            assert figure["value"] >= 0, figure
             assert figure["name"] in printed
+            if figure["unit"] in ("ms", "cases/s", "MB"):
+                assert figure["value"] > 0, figure
         assert len(section["load_before"]) == 3
     decide = sections["decide"]["data"]
     assert sum(decide["mix"].values()) == decide["cases"] == 60
