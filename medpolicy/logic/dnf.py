@@ -17,7 +17,10 @@ from medpolicy.logic.formula import FAnd, FConst, FNot, FOr, Formula, Lit, Ref
 
 Box = Mapping[int, frozenset[int]]
 
-DEFAULT_CAP = 1_000
+DEFAULT_CAP = 20_000
+#: Absorption (dropping subsumed boxes) is quadratic and only an optimisation:
+#: longer lists are kept as they are.
+ABSORB_LIMIT = 2_000
 
 
 def _meet(a: Box, b: Box) -> Box | None:
@@ -55,10 +58,9 @@ class DnfBuilder:
         self.cap = cap
 
     def _absorbed(self, boxes: list[Box]) -> list[Box]:
-        """The boxes without subsumed ones, capped; absorption is quadratic, so
-        a list far over the cap fails before it is absorbed."""
-        self._check_size(len(boxes) // 4)
-        return self._check(_absorb(boxes))
+        """The boxes, capped, without subsumed ones when the list is short enough."""
+        self._check(boxes)
+        return _absorb(boxes) if len(boxes) <= ABSORB_LIMIT else boxes
 
     def _check(self, boxes: list[Box]) -> list[Box]:
         self._check_size(len(boxes))
@@ -93,7 +95,7 @@ class DnfBuilder:
             return self._absorbed([box for part in parts for box in part])
         result: list[Box] = [{}]
         for part in sorted(parts, key=len):
-            self._check_size(len(result) * len(part) // 16)
+            self._check_size(len(result) * len(part) // 4)
             combined = []
             for left in result:
                 for right in part:
