@@ -202,18 +202,7 @@ def _intervals(fact: Fact, starts: set[int]) -> tuple[Interval, ...]:
 
 def build_domains(policy: Policy) -> tuple[Domain, ...]:
     """The abstract domain of every fact, in the table's fact order."""
-    cuts = cut_points(policy)
-    domains = []
-    for fact in policy.facts:
-        values: tuple[AbstractValue, ...]
-        if fact.type == "bool":
-            values = (True, False)
-        elif fact.type == "enum":
-            values = tuple(fact.values)
-        else:
-            values = _intervals(fact, cuts[fact.name])
-        domains.append(Domain(fact, values))
-    return tuple(domains)
+    return joint_domains(policy.facts, policy)
 
 
 def joint_domains(facts: Sequence[Fact], *policies: Policy) -> tuple[Domain, ...]:
