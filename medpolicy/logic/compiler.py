@@ -74,24 +74,8 @@ class CompiledTable:
     # -- structure -----------------------------------------------------------
 
     @cached_property
-    def criterion_facts(self) -> tuple[frozenset[int], ...]:
-        """Every fact each criterion reads, through the criteria it references."""
-        memo: dict[int, frozenset[int]] = {}
-
-        def reads(c: int) -> frozenset[int]:
-            if c not in memo:
-                formula = self.criteria[c]
-                found = set(facts_read(formula))
-                for other in criteria_read(formula):
-                    found |= reads(other)
-                memo[c] = frozenset(found)
-            return memo[c]
-
-        return tuple(reads(c) for c in range(len(self.criteria)))
-
-    @cached_property
-    def criterion_closure(self) -> tuple[frozenset[int], ...]:
-        """For each row, every criterion it depends on, directly or not."""
+    def criterion_depends(self) -> tuple[frozenset[int], ...]:
+        """For each criterion, every criterion it references, directly or not."""
         memo: dict[int, frozenset[int]] = {}
 
         def deps(c: int) -> frozenset[int]:
@@ -100,9 +84,24 @@ class CompiledTable:
                 memo[c] = frozenset(direct).union(*(deps(d) for d in direct))
             return memo[c]
 
+        return tuple(deps(c) for c in range(len(self.criteria)))
+
+    @cached_property
+    def criterion_facts(self) -> tuple[frozenset[int], ...]:
+        """Every fact each criterion reads, through the criteria it references."""
         return tuple(
-            frozenset(criteria_read(f)).union(*(deps(c) for c in criteria_read(f)))
-            for f in self.rows
+            frozenset(facts_read(self.criteria[c])).union(
+                *(facts_read(self.criteria[d]) for d in self.criterion_depends[c])
+            )
+            for c in range(len(self.criteria))
+        )
+
+    @cached_property
+    def criterion_closure(self) -> tuple[frozenset[int], ...]:
+        """For each row, every criterion it depends on, directly or not."""
+        return tuple(
+            frozenset(direct).union(*(self.criterion_depends[c] for c in direct))
+            for direct in (criteria_read(f) for f in self.rows)
         )
 
     def row_facts(self, row: int) -> frozenset[int]:
