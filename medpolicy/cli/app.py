@@ -17,6 +17,7 @@ import click
 
 from medpolicy import __version__
 from medpolicy.errors import InputError, SolverError
+from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 
 #: Exit code for bad input or usage.
 EXIT_INPUT = 2
@@ -64,3 +65,13 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 )
 def cli() -> None:
     """Decision tables for prior-authorization criteria, decided exactly with clingo."""
+
+
+#: ``--time-limit``, shared by every command that solves.
+time_limit_option = click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIME_LIMIT,
+    show_default=True,
+    help="Seconds one solver call may take before it is stopped.",
+)

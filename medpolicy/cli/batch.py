@@ -19,7 +19,7 @@ from typing import IO, BinaryIO
 
 import click
 
-from medpolicy.cli.app import cli
+from medpolicy.cli.app import cli, time_limit_option
 from medpolicy.solver.batch import (
     DEFAULT_CHUNK_SIZE,
     BatchOptions,
@@ -28,7 +28,6 @@ from medpolicy.solver.batch import (
     default_workers,
     run_batch,
 )
-from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 from medpolicy.solver.decider import DEFAULT_MAX_ALTERNATIVES
 from medpolicy.tables.batchio import (
     FORMATS,
@@ -55,9 +54,7 @@ from medpolicy.tables.loader import load_policy
 @click.option("--max-alternatives", type=click.IntRange(min=1),
               default=DEFAULT_MAX_ALTERNATIVES, show_default=True,
               help="At most this many documentation alternatives per pend.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              default=DEFAULT_TIME_LIMIT, show_default=True,
-              help="Seconds one solver call may take before it is stopped.")
+@time_limit_option
 @click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK_SIZE,
               show_default=True, help="Cases sent to a worker at a time.")
 def batch_command(policy: str, input_path: Path, output: Path | None, workers: int | None,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from medpolicy.cli.app import EXIT_FAILURES, cli
+from medpolicy.cli.app import EXIT_FAILURES, cli, time_limit_option
 from medpolicy.solver.check import SEVERITIES, Severity, check_table, render_text
-from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 
 
 @cli.command("check")
@@ -19,9 +18,7 @@ from medpolicy.solver.control import DEFAULT_TIME_LIMIT
               help="Exit 1 on warnings too, not only on errors.")
 @click.option("--severity", type=click.Choice(SEVERITIES), default="info", show_default=True,
               help="Show findings of at least this severity (the exit code counts all).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              default=DEFAULT_TIME_LIMIT, show_default=True,
-              help="Seconds one solver call may take before it is stopped.")
+@time_limit_option
 @click.pass_context
 def check_command(ctx: click.Context, policy: str, fmt: str, witnesses: int, strict: bool,
                   severity: Severity, time_limit: float) -> None:

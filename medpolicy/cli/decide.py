@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from medpolicy.cli.app import cli
-from medpolicy.solver.control import DEFAULT_TIME_LIMIT
+from medpolicy.cli.app import cli, time_limit_option
 from medpolicy.solver.decider import DEFAULT_MAX_ALTERNATIVES, Decider
 from medpolicy.solver.report import render_markdown, render_text
 from medpolicy.tables.cases import load_cases
@@ -25,9 +24,7 @@ from medpolicy.tables.loader import load_policy
 @click.option("--max-alternatives", type=click.IntRange(min=1),
               default=DEFAULT_MAX_ALTERNATIVES, show_default=True,
               help="At most this many cheapest documentation alternatives per pend.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              default=DEFAULT_TIME_LIMIT, show_default=True,
-              help="Seconds one solver call may take before it is stopped.")
+@time_limit_option
 def decide_command(policy: str, cases: tuple[Path, ...], fmt: str, max_alternatives: int,
                    time_limit: float) -> None:
     """Decide each CASE file against POLICY (a file or a bundled name such as esi).

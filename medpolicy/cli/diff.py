@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from medpolicy.cli.app import EXIT_FAILURES, cli
-from medpolicy.solver.control import DEFAULT_TIME_LIMIT
+from medpolicy.cli.app import EXIT_FAILURES, cli, time_limit_option
 from medpolicy.solver.diff import DEFAULT_WITNESSES, diff_policies
 from medpolicy.solver.diff_report import render_json, render_markdown, render_text
 from medpolicy.tables.loader import load_policy
@@ -23,9 +22,7 @@ _RENDER = {"text": render_text, "json": render_json, "markdown": render_markdown
               show_default=True, help="At most this many complete witness cases per kind.")
 @click.option("--fail-on-change", is_flag=True,
               help="Exit with code 1 when some case gets a different verdict.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              default=DEFAULT_TIME_LIMIT, show_default=True,
-              help="Seconds one solver call may take before it is stopped.")
+@time_limit_option
 @click.pass_context
 def diff_command(ctx: click.Context, old: str, new: str, fmt: str, witnesses: int,
                  fail_on_change: bool, time_limit: float) -> None:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from medpolicy.cli.app import cli
-from medpolicy.solver.control import DEFAULT_TIME_LIMIT
+from medpolicy.cli.app import cli, time_limit_option
 from medpolicy.solver.decider import DEFAULT_MAX_ALTERNATIVES, Decider
 from medpolicy.solver.explanation import explain
 from medpolicy.solver.graph import VIEWS, View
@@ -33,9 +32,7 @@ FORMATS = (*RENDERERS, "markdown")
 @click.option("--max-alternatives", type=click.IntRange(min=1),
               default=DEFAULT_MAX_ALTERNATIVES, show_default=True,
               help="At most this many cheapest alternatives (documentation or changes).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              default=DEFAULT_TIME_LIMIT, show_default=True,
-              help="Seconds one solver call may take before it is stopped.")
+@time_limit_option
 def explain_command(policy: str, case: Path, view: str, fmt: str, output: Path | None,
                     max_alternatives: int, time_limit: float) -> None:
     """Explain the verdict on CASE under POLICY (a file or a bundled name such as esi).

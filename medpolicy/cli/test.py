@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from medpolicy.cli.app import EXIT_FAILURES, cli
+from medpolicy.cli.app import EXIT_FAILURES, cli, time_limit_option
 from medpolicy.errors import LoadError, Location, single
 from medpolicy.solver.casefile import write_suite
-from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 from medpolicy.solver.coverage import measure, render_coverage
 from medpolicy.solver.decider import Decider
 from medpolicy.solver.generate import generate_suite
@@ -31,9 +30,7 @@ from medpolicy.tables.model import Policy
 @click.option("--generate", "generate_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write a starting suite to this folder instead: every row decisive and "
                    "every threshold tested on both sides, expectations filled in by the solver.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              default=DEFAULT_TIME_LIMIT, show_default=True,
-              help="Seconds one solver call may take before it is stopped.")
+@time_limit_option
 @click.pass_context
 def test_command(ctx: click.Context, policy: str, cases: tuple[Path, ...], coverage: bool,
                  fmt: str, generate_dir: Path | None, time_limit: float) -> None:
