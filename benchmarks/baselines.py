@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from medpolicy.logic.domain import build_domains
-from medpolicy.solver.decider import Decider
-from medpolicy.solver.result import Decision
+from medpolicy.solver.decide.decider import Decider
+from medpolicy.solver.decide.result import Decision
 from medpolicy.tables.expr import And, Compare, Const, Expr, Member, Name, Not, Or, Value
 from medpolicy.tables.model import OUTCOME_RANK, Case, Policy
 

@@ -15,8 +15,8 @@ from benchmarks.baselines import BruteForce, PlainEvaluator, fresh_control_decid
 from benchmarks.config import Sizes
 from benchmarks.measure import rounds, summary, time_each
 from benchmarks.report import Figure, Section, at_least, at_most
-from medpolicy.casegen import CaseGenerator
-from medpolicy.solver.decider import Decider
+from medpolicy.solver.decide.decider import Decider
+from medpolicy.suite.casegen import CaseGenerator
 from medpolicy.tables.model import Case, Policy
 
 #: Issue 7's goal for the esi median per case; issue 3 asked for under 0.5 ms.

@@ -14,7 +14,7 @@ from typing import Any
 from benchmarks.config import Sizes
 from benchmarks.measure import Run, run_command
 from benchmarks.report import Figure, Section, at_least, at_most
-from medpolicy.casegen import CaseGenerator
+from medpolicy.suite.casegen import CaseGenerator
 from medpolicy.tables.model import Policy
 
 ROOT = Path(__file__).resolve().parents[1]

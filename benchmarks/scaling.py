@@ -25,9 +25,9 @@ from typing import Any
 from benchmarks.config import Sizes
 from benchmarks.measure import rounds
 from benchmarks.report import Figure, Section
-from medpolicy.casegen import CaseGenerator
 from medpolicy.errors import SolverError
-from medpolicy.solver.decider import Decider
+from medpolicy.solver.decide.decider import Decider
+from medpolicy.suite.casegen import CaseGenerator
 from medpolicy.tables.model import Case, Otherwise, Policy
 
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from medpolicy.cli import batch, check, decide, diff, explain, listing, schema, test, validate
 from medpolicy.cli.app import cli
 
-__all__ = [
-    "batch", "check", "cli", "decide", "diff", "explain", "listing", "main", "schema", "test",
-    "validate",
-]
+__all__ = ["cli", "main"]
 
 
 def main() -> None:

@@ -1,8 +1,10 @@
 """The click command group and how errors become messages and exit codes.
 
-Commands live one per module (``cli/validate.py``, ``cli/schema.py`` ...);
-each registers itself with ``@cli.command()``, and ``cli/__init__.py``
-imports them. Commands call the library and print; they hold no logic.
+Commands live one per module (``cli/validate.py``, ``cli/schema.py`` ...),
+each a ``click.command``; the group imports a command's module only when that
+command runs (or help lists it), so ``medpolicy decide`` loads what deciding
+needs and nothing else. Commands call the library and print; they hold no
+logic.
 
 Exit codes: 0 success, 1 a check or test found failures, 2 bad input or usage.
 An ``InputError`` prints each problem on its own stderr line, prefixed
@@ -11,13 +13,14 @@ An ``InputError`` prints each problem on its own stderr line, prefixed
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
 
 from medpolicy import __version__
 from medpolicy.errors import InputError, SolverError
-from medpolicy.solver.control import DEFAULT_TIME_LIMIT
+from medpolicy.solver.limits import DEFAULT_TIME_LIMIT
 
 #: Exit code for bad input or usage.
 EXIT_INPUT = 2
@@ -31,8 +34,34 @@ def report(error: InputError) -> None:
         click.echo(f"error: {problem}", err=True)
 
 
+#: Each command's name and where it lives, imported on first use.
+COMMANDS = {
+    "batch": "medpolicy.cli.batch:batch_command",
+    "check": "medpolicy.cli.check:check_command",
+    "decide": "medpolicy.cli.decide:decide_command",
+    "diff": "medpolicy.cli.diff:diff_command",
+    "explain": "medpolicy.cli.explain:explain_command",
+    "list": "medpolicy.cli.listing:list_command",
+    "schema": "medpolicy.cli.schema:schema_command",
+    "test": "medpolicy.cli.test:test_command",
+    "validate": "medpolicy.cli.validate:validate_command",
+}
+
+
 class _Group(click.Group):
-    """A group that turns medpolicy errors into messages and exit code 2."""
+    """A group that loads commands lazily and turns medpolicy errors into exit code 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, name = target.split(":")
+        command = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -19,8 +19,7 @@ from typing import IO, BinaryIO
 
 import click
 
-from medpolicy.cli.app import cli, time_limit_option
-from medpolicy.solver.batch import (
+from medpolicy.batch.engine import (
     DEFAULT_CHUNK_SIZE,
     BatchOptions,
     BatchResult,
@@ -28,18 +27,19 @@ from medpolicy.solver.batch import (
     default_workers,
     run_batch,
 )
-from medpolicy.solver.decider import DEFAULT_MAX_ALTERNATIVES
-from medpolicy.tables.batchio import (
+from medpolicy.batch.output import atomic_output
+from medpolicy.batch.records import (
     FORMATS,
     ByteCount,
-    atomic_output,
     guess_format,
     open_records,
 )
+from medpolicy.cli.app import time_limit_option
+from medpolicy.solver.decide.decider import DEFAULT_MAX_ALTERNATIVES
 from medpolicy.tables.loader import load_policy
 
 
-@cli.command("batch")
+@click.command("batch")
 @click.argument("policy")
 @click.argument("input_path", metavar="INPUT",
                 type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))

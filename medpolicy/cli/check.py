@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from medpolicy.cli.app import EXIT_FAILURES, cli, time_limit_option
+from medpolicy.cli.app import EXIT_FAILURES, time_limit_option
 from medpolicy.solver.check import SEVERITIES, Severity, check_table, render_text
 
 
-@cli.command("check")
+@click.command("check")
 @click.argument("policy")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json (one object) for programs.")

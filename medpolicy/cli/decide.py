@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from medpolicy.cli.app import cli, time_limit_option
-from medpolicy.solver.decider import DEFAULT_MAX_ALTERNATIVES, Decider
-from medpolicy.solver.report import render_markdown, render_text
+from medpolicy.cli.app import time_limit_option
+from medpolicy.explain.report import render_markdown, render_text
+from medpolicy.solver.decide.decider import DEFAULT_MAX_ALTERNATIVES, Decider
 from medpolicy.tables.cases import load_cases
 from medpolicy.tables.loader import load_policy
 
 
-@cli.command("decide")
+@click.command("decide")
 @click.argument("policy")
 @click.argument("cases", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import click
 
-from medpolicy.cli.app import EXIT_FAILURES, cli, time_limit_option
-from medpolicy.solver.diff import DEFAULT_WITNESSES, diff_policies
-from medpolicy.solver.diff_report import render_json, render_markdown, render_text
+from medpolicy.cli.app import EXIT_FAILURES, time_limit_option
+from medpolicy.solver.diff.engine import DEFAULT_WITNESSES, diff_policies
+from medpolicy.solver.diff.report import render_json, render_markdown, render_text
 from medpolicy.tables.loader import load_policy
 
 _RENDER = {"text": render_text, "json": render_json, "markdown": render_markdown}
 
 
-@cli.command("diff")
+@click.command("diff")
 @click.argument("old")
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(list(_RENDER)), default="text",

@@ -6,19 +6,19 @@ from pathlib import Path
 
 import click
 
-from medpolicy.cli.app import cli, time_limit_option
-from medpolicy.solver.decider import DEFAULT_MAX_ALTERNATIVES, Decider
-from medpolicy.solver.explanation import explain
-from medpolicy.solver.graph import VIEWS, View
-from medpolicy.solver.render import RENDERERS, render, render_explanation_markdown
-from medpolicy.tables.batchio import atomic_output
+from medpolicy.batch.output import atomic_output
+from medpolicy.cli.app import time_limit_option
+from medpolicy.explain.explanation import explain
+from medpolicy.explain.graph import VIEWS, View
+from medpolicy.explain.render import RENDERERS, render, render_explanation_markdown
+from medpolicy.solver.decide.decider import DEFAULT_MAX_ALTERNATIVES, Decider
 from medpolicy.tables.cases import load_case
 from medpolicy.tables.loader import load_policy
 
 FORMATS = (*RENDERERS, "markdown")
 
 
-@cli.command("explain")
+@click.command("explain")
 @click.argument("policy")
 @click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--view", type=click.Choice(VIEWS), default="why", show_default=True,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import click
 
-from medpolicy.cli.app import cli
 from medpolicy.tables.loader import bundled_policies
 
 
-@cli.command("list")
+@click.command("list")
 def list_command() -> None:
     """List the bundled policies: name, title and version."""
     policies = bundled_policies()

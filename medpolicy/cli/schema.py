@@ -6,11 +6,10 @@ import json
 
 import click
 
-from medpolicy.cli.app import cli
 from medpolicy.tables.schema import policy_schema
 
 
-@cli.command("schema")
+@click.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema (draft 2020-12) of a policy table."""
     click.echo(json.dumps(policy_schema(), indent=2))

@@ -7,19 +7,19 @@ from pathlib import Path
 
 import click
 
-from medpolicy.cli.app import EXIT_FAILURES, cli, time_limit_option
+from medpolicy.cli.app import EXIT_FAILURES, time_limit_option
 from medpolicy.errors import LoadError, Location, single
-from medpolicy.solver.casefile import write_suite
-from medpolicy.solver.coverage import measure, render_coverage
-from medpolicy.solver.decider import Decider
-from medpolicy.solver.generate import generate_suite
-from medpolicy.solver.testing import find_case_files, run_suite
+from medpolicy.solver.decide.decider import Decider
+from medpolicy.suite.casefile import write_suite
+from medpolicy.suite.coverage import measure, render_coverage
+from medpolicy.suite.generate import generate_suite
+from medpolicy.suite.runner import find_case_files, run_suite
 from medpolicy.tables.cases import load_cases
 from medpolicy.tables.loader import load_policy
 from medpolicy.tables.model import Policy
 
 
-@cli.command("test")
+@click.command("test")
 @click.argument("policy")
 @click.argument("cases", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--coverage", is_flag=True,

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from medpolicy.cli.app import EXIT_INPUT, cli, report
+from medpolicy.cli.app import EXIT_INPUT, report
 from medpolicy.errors import InputError
 from medpolicy.tables.cases import load_case
 from medpolicy.tables.loader import load_policy
 
 
-@cli.command("validate")
+@click.command("validate")
 @click.argument("policy")
 @click.argument("cases", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.pass_context

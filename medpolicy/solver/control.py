@@ -16,9 +16,9 @@ from typing import Generic, TypeVar
 import clingo
 
 from medpolicy.errors import SolverError
+from medpolicy.solver.limits import DEFAULT_TIME_LIMIT
 
-#: Seconds one solve may take before it is interrupted.
-DEFAULT_TIME_LIMIT = 30.0
+__all__ = ["DEFAULT_TIME_LIMIT", "SymbolIndex", "new_control", "solve_models"]
 _POLL_SECONDS = 0.05
 
 T = TypeVar("T")

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import networkx as nx
-
 from medpolicy.errors import Location
 from medpolicy.tables.collect import Collector, describe, join
 from medpolicy.tables.expr import Expr, names_in
+from medpolicy.tables.graphs import find_cycle, strongly_connected
 from medpolicy.tables.model import Criterion
 from medpolicy.tables.validate_expr import ExpressionChecker, Locate
 from medpolicy.tables.validate_facts import is_name
@@ -80,20 +79,18 @@ def _conditions(
 
 def _report_cycles(c: Collector, conditions: Mapping[str, tuple[Condition, str, Location]]) -> None:
     """One problem per cycle of criteria that refer to each other."""
-    order = list(conditions)
-    graph = nx.DiGraph()
-    graph.add_nodes_from(order)
+    order = {name: i for i, name in enumerate(conditions)}
+    graph: dict[str, list[str]] = {name: [] for name in conditions}
     for name, (cond, _, _) in conditions.items():
         for used, _pos in names_in(cond.parsed) if cond.parsed else ():
-            if used in conditions:
-                graph.add_edge(name, used)
-    for component in nx.strongly_connected_components(graph):
-        start = min(component, key=order.index)
-        if len(component) == 1 and not graph.has_edge(start, start):
+            if used in conditions and used not in graph[name]:
+                graph[name].append(used)
+    for component in strongly_connected(graph):
+        start = min(component, key=order.__getitem__)
+        if len(component) == 1 and start not in graph[start]:
             continue
-        edges = nx.find_cycle(graph.subgraph(component), source=start)
-        cycle = [u for u, _ in edges]
-        first = min(cycle, key=order.index)
+        cycle = find_cycle(graph, component, start)
+        first = min(cycle, key=order.__getitem__)
         cycle = cycle[cycle.index(first) :] + cycle[: cycle.index(first)]
         cond = conditions[first][0]
         assert cond.parsed is not None

@@ -53,7 +53,7 @@ from medpolicy.solver.check.table import (
     unreachable_outcomes,
 )
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT
-from medpolicy.solver.decider import engine_versions
+from medpolicy.solver.decide.decider import engine_versions
 from medpolicy.tables.loader import load_policy
 from medpolicy.tables.model import Policy
 

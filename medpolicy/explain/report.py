@@ -1,0 +1,182 @@
+"""Determinations a person reads: a decision as terminal text or Markdown.
+
+Both say the verdict, each criterion with its status and the facts behind it,
+the reasons with their citations, and for a pend the documentation request:
+every cheapest alternative with what each fact must show. Given the
+counterfactuals of a denial (``Decider.counterfactuals``), both also say what
+would have to be different: each cheapest change, old value to what it must
+show. Markdown adds the full reference text of every cited source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from medpolicy.solver.decide.result import Decision, FactValue, MissingSet, Reason
+from medpolicy.tables.model import Policy
+
+STATUS_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown",
+                "not_applicable": "not applicable"}
+
+
+def verdict_line(decision: Decision) -> str:
+    """The verdict in one sentence."""
+    if decision.verdict == "approve":
+        return "APPROVE: the request meets the policy."
+    if decision.verdict == "deny":
+        return "DENY: the request does not meet the policy, whatever is still undocumented."
+    if not decision.undetermined:
+        return "PEND: the policy sends this request to review."
+    if decision.missing:
+        return "PEND: the documentation so far allows more than one outcome."
+    return "PEND: the documentation so far allows more than one outcome, none of them approval."
+
+
+def reasons_heading(decision: Decision) -> str:
+    if decision.undetermined:
+        return "Rows that may still decide against approval"
+    return "Reasons"
+
+
+def _reason_text(reason: Reason) -> str:
+    cites = f" [{', '.join(reason.sources)}]" if reason.sources else ""
+    return f"{reason.row} ({reason.outcome}): {reason.text}{cites}"
+
+
+def _alternative_lines(alternative: MissingSet) -> list[str]:
+    lines = []
+    for need in alternative.needs:
+        change = f" (now {need.current})" if need.current is not None else ""
+        question = f" — {need.question}" if need.question else ""
+        lines.append(f"{need.fact}: {need.needs}{change}{question}")
+    return lines
+
+
+COUNTERFACTUALS_HEADING = "What would have to be different"
+COUNTERFACTUALS_INTRO = ("Any one of these changes would make the request approvable "
+                         "(cheapest first):")
+NO_COUNTERFACTUAL = "No change to the documented facts can lead to approval."
+
+
+def shown_value(fact: FactValue) -> str:
+    """A case's value of a fact as a person reads it: ``49``, ``false (default)``."""
+    if fact.value is None:
+        return "unknown"
+    text = ("true" if fact.value else "false") if isinstance(fact.value, bool) else str(fact.value)
+    return f"{text} (default)" if fact.source == "default" else text
+
+
+def change_lines(alternative: MissingSet, decision: Decision) -> list[str]:
+    """A counterfactual fact by fact: ``old -> what it must show``, or what to document."""
+    facts = {f.name: f for f in decision.facts}
+    lines = []
+    for need in alternative.needs:
+        if need.current is None:
+            lines.append(f"{need.fact}: unknown -> document {need.needs}")
+        else:
+            lines.append(f"{need.fact}: {shown_value(facts[need.fact])} -> {need.needs}")
+    return lines
+
+
+def _counterfactual_text(decision: Decision, changes: Sequence[MissingSet]) -> list[str]:
+    if not changes:
+        return ["", f"{COUNTERFACTUALS_HEADING}: {NO_COUNTERFACTUAL}"]
+    out = ["", f"{COUNTERFACTUALS_HEADING}. {COUNTERFACTUALS_INTRO}"]
+    for number, alternative in enumerate(changes, 1):
+        out.append(f"  Change {number} (cost {alternative.cost}):")
+        out += [f"    - {line}" for line in change_lines(alternative, decision)]
+    return out
+
+
+def _counterfactual_markdown(decision: Decision, changes: Sequence[MissingSet]) -> list[str]:
+    out = ["", f"### {COUNTERFACTUALS_HEADING}", ""]
+    if not changes:
+        return [*out, NO_COUNTERFACTUAL]
+    out += [COUNTERFACTUALS_INTRO, ""]
+    for number, alternative in enumerate(changes, 1):
+        out.append(f"{number}. Change {number} (cost {alternative.cost}):")
+        out += [f"   - `{line}`" for line in change_lines(alternative, decision)]
+    return out
+
+
+def cited_sources(decision: Decision) -> list[str]:
+    """Every source key the reasons cite, in first-cited order."""
+    seen: list[str] = []
+    for reason in decision.reasons:
+        for key in reason.sources:
+            if key not in seen:
+                seen.append(key)
+    return seen
+
+
+def render_text(
+    decision: Decision, policy: Policy, counterfactuals: Sequence[MissingSet] | None = None
+) -> str:
+    """A determination for the terminal (with ``counterfactuals``, what would change it)."""
+    out = [
+        f"Case {decision.case} — policy {policy.id} {policy.version}: {policy.title}",
+        f"Verdict: {verdict_line(decision)}",
+        "",
+        "Criteria:",
+    ]
+    width = max((len(c.id) for c in decision.criteria), default=0)
+    for status in decision.criteria:
+        facts = ", ".join(status.facts)
+        out.append(f"  {STATUS_WORDS[status.status]:<15} {status.id:<{width}}  ({facts})")
+    if decision.reasons:
+        out += ["", f"{reasons_heading(decision)}:"]
+        out += [f"  - {_reason_text(r)}" for r in decision.reasons]
+    if decision.missing:
+        out += ["", "Documentation request: any one of these alternatives would approve the "
+                "request (cheapest first):"]
+        for number, alternative in enumerate(decision.missing, 1):
+            out.append(f"  Alternative {number} (cost {alternative.cost}):")
+            out += [f"    - {line}" for line in _alternative_lines(alternative)]
+    elif decision.undetermined:
+        out += ["", "No documentation can lead to approval: every completion of the "
+                "undocumented facts is denied or pended by the rows above."]
+    if counterfactuals is not None:
+        out += _counterfactual_text(decision, counterfactuals)
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(
+    decision: Decision, policy: Policy, counterfactuals: Sequence[MissingSet] | None = None
+) -> str:
+    """A determination in Markdown, ready to paste into a letter or a ticket."""
+    out = [
+        f"## Determination: {decision.case}",
+        "",
+        f"**Policy:** {policy.title} (`{policy.id}` version {policy.version})  ",
+        f"**Verdict:** {verdict_line(decision)}",
+        "",
+        "### Criteria",
+        "",
+        "| criterion | status | facts |",
+        "|---|---|---|",
+    ]
+    for status in decision.criteria:
+        facts = ", ".join(f"`{f}`" for f in status.facts)
+        out.append(f"| `{status.id}` | {STATUS_WORDS[status.status]} | {facts} |")
+    if decision.reasons:
+        out += ["", f"### {reasons_heading(decision)}", ""]
+        for reason in decision.reasons:
+            cites = ", ".join(f"[{s}]" for s in reason.sources)
+            out.append(f"- **{reason.row}** ({reason.outcome}): {reason.text} {cites}".rstrip())
+    if decision.missing:
+        out += ["", "### Documentation request", "",
+                "Any one of these alternatives would approve the request (cheapest first):", ""]
+        for number, alternative in enumerate(decision.missing, 1):
+            out.append(f"{number}. Alternative {number} (cost {alternative.cost}):")
+            out += [f"   - {line}" for line in _alternative_lines(alternative)]
+    elif decision.undetermined:
+        out += ["", "No documentation can lead to approval: every completion of the "
+                "undocumented facts is denied or pended by the rows above."]
+    if counterfactuals is not None:
+        out += _counterfactual_markdown(decision, counterfactuals)
+    keys = cited_sources(decision)
+    if keys:
+        out += ["", "### Sources", ""]
+        sources = policy.source_map
+        out += [f"- [{key}] {sources.get(key, '')}".rstrip() for key in keys]
+    return "\n".join(out) + "\n"

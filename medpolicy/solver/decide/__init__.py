@@ -1,0 +1,1 @@
+"""Deciding cases: the Decider, exact verdicts, missing-fact sets and their wording."""

@@ -1,0 +1,452 @@
+"""Deciding cases: the exact verdict, its reasons and the minimal missing facts.
+
+A ``Decider`` grounds ``decide.lp`` with a table's instance once. For each
+case the documented (and default) values go in as assumptions, and one solve
+in clingo's brave mode collects everything that holds in *some* completion of
+the unknown facts: the reachable outcomes, criterion values, row matches and
+decisive rows. The verdict is the only reachable outcome, else ``pend``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import metadata
+from typing import Any, TypeVar
+
+import clingo
+
+from medpolicy.errors import SolverError
+from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
+from medpolicy.logic.outcomes import no_match_outcome
+from medpolicy.solver.control import DEFAULT_TIME_LIMIT, SymbolIndex, new_control, solve_models
+from medpolicy.solver.decide.missing import Candidate, MissingSolver
+from medpolicy.solver.decide.needs import describe, value_labels
+from medpolicy.solver.decide.result import (
+    CriterionState,
+    CriterionStatus,
+    Decision,
+    FactValue,
+    MissingSet,
+    Need,
+    PolicyRef,
+    Reason,
+    RowStatus,
+)
+from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Case, Outcome, Policy
+
+T = TypeVar("T")
+
+DEFAULT_MAX_ALTERNATIVES = 10
+_NEED_CACHE = 4096
+
+
+def engine_versions() -> tuple[tuple[str, str], ...]:
+    try:
+        ours = metadata.version("medpolicy")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        ours = "0+unknown"
+    return (("medpolicy", ours), ("clingo", clingo.__version__))
+
+
+@dataclass
+class Consequences:
+    """What holds in some completion of a case (clingo's brave consequences)."""
+
+    outcomes: set[str] = field(default_factory=set)
+    met: set[int] = field(default_factory=set)
+    unmet: set[int] = field(default_factory=set)
+    match: set[int] = field(default_factory=set)
+    miss: set[int] = field(default_factory=set)
+    decisive: set[int] = field(default_factory=set)
+    idle: set[int] = field(default_factory=set)
+    fallback: bool = False
+
+
+class Decider:
+    """A table grounded once, deciding many cases on the same ``clingo.Control``."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        max_alternatives: int = DEFAULT_MAX_ALTERNATIVES,
+        time_limit: float = DEFAULT_TIME_LIMIT,
+        verify: bool = False,
+    ) -> None:
+        if max_alternatives < 1:
+            raise ValueError("max_alternatives must be at least 1")
+        self.policy = policy
+        self.max_alternatives = max_alternatives
+        self.time_limit = time_limit
+        self.verify = verify
+        self.table = CompiledTable(policy)
+        ctl = new_control("--enum-mode=brave", "--models=0")
+        with ctl.backend() as backend:
+            self.table.emit_decide(backend)
+        ctl.add("base", [], encoding("decide.lp"))
+        ctl.ground([("base", [])])
+        self.ctl = ctl
+        self._val = literal_map(ctl, "val", 2)
+        self._rejected = next(
+            (a.literal for a in ctl.symbolic_atoms.by_signature("rejected", 0)), None
+        )
+        self._shown = SymbolIndex(self._shown_atoms(ctl))
+        self._engine = engine_versions()
+        self._needs: dict[tuple[int, frozenset[int], int | None], Need] = {}
+        users: dict[int, list[int]] = {}
+        for r, closure in enumerate(self.table.criterion_closure):
+            for c in closure:
+                users.setdefault(c, []).append(r)
+        self._criterion_users = users
+        self._criterion_fact_names = tuple(
+            tuple(self.table.domains[f].fact.name for f in sorted(facts))
+            for facts in self.table.criterion_facts
+        )
+        self._policy_ref = PolicyRef(policy.id, policy.version, policy.sha256)
+
+    @staticmethod
+    def _shown_atoms(ctl: clingo.Control) -> dict[clingo.Symbol, tuple[str, int | str]]:
+        shown: dict[clingo.Symbol, tuple[str, int | str]] = {}
+        for name in ("met", "unmet", "match", "miss", "decisive", "idle"):
+            for atom in ctl.symbolic_atoms.by_signature(name, 1):
+                shown[atom.symbol] = (name, atom.symbol.arguments[0].number)
+        for atom in ctl.symbolic_atoms.by_signature("outcome", 1):
+            shown[atom.symbol] = ("outcome", atom.symbol.arguments[0].name)
+        for atom in ctl.symbolic_atoms.by_signature("fallback", 0):
+            shown[atom.symbol] = ("fallback", 0)
+        return shown
+
+    @cached_property
+    def missing_solver(self) -> MissingSolver:
+        """The optimisation program, grounded on first use (only pends need it)."""
+        return MissingSolver(self.table, self.time_limit, oracle=self)
+
+    # -- solving -------------------------------------------------------------
+
+    def assumptions(self, known: Mapping[int, int]) -> list[int]:
+        return [self._val[(f, v)] for f, v in known.items()]
+
+    def consequences(self, known: Mapping[int, int]) -> Consequences:
+        """Brave consequences of the case: what holds in some completion."""
+        # Brave mode: each model adds consequences; the last one holds them all.
+        store: list[Sequence[clingo.Symbol]] = [[]]
+
+        def keep(model: clingo.Model) -> bool:
+            store[0] = model.symbols(shown=True)
+            return True
+
+        solve_models(self.ctl, self.assumptions(known), keep, self.time_limit, "deciding the case")
+        last = self._shown.lookup(store[0])
+        if not last:
+            raise SolverError("the case has no completion; this is a bug in medpolicy")
+        result = Consequences()
+        for kind, arg in last:
+            if kind == "outcome":
+                result.outcomes.add(str(arg))
+            elif kind == "fallback":
+                result.fallback = True
+            else:
+                getattr(result, kind).add(arg)
+        return result
+
+    def can_reject(self, known: Mapping[int, int], excluded: Iterable[tuple[int, int]]) -> bool:
+        """Whether a completion without the excluded (fact, value) pairs is not approved."""
+        if self._rejected is None:
+            return False
+        assumptions = self.assumptions(known)
+        assumptions.extend(-self._val[pair] for pair in excluded)
+        assumptions.append(self._rejected)
+        return self._first_model(assumptions, lambda _model: True) is not None
+
+    def _first_model(self, assumptions: list[int], read: Callable[[clingo.Model], T]) -> T | None:
+        """``read`` applied to the first model under the assumptions, None when there is none."""
+        found: list[T] = []
+
+        def first(model: clingo.Model) -> bool:
+            found.append(read(model))
+            return False
+
+        # Brave mode reports consequences, not assignments: enumerate plainly here.
+        config: Any = self.ctl.configuration.solve
+        config.enum_mode = "auto"
+        try:
+            solve_models(self.ctl, assumptions, first, self.time_limit, "a check of the table")
+        finally:
+            config.enum_mode = "brave"
+        return found[0] if found else None
+
+    # -- the oracle of the lazy missing-facts search ---------------------------
+
+    def counterexample(self, fixed: Mapping[int, int]) -> dict[int, int] | None:
+        """A complete case extending ``fixed`` that is not approved, if there is one."""
+        if self._rejected is None:
+            return None
+
+        def completion(model: clingo.Model) -> dict[int, int]:
+            # val/2 is not shown, so read the model's atoms structurally.
+            return {
+                sym.arguments[0].number: sym.arguments[1].number
+                for sym in model.symbols(atoms=True)
+                if sym.name == "val" and len(sym.arguments) == 2
+            }
+
+        return self._first_model([*self.assumptions(fixed), self._rejected], completion)
+
+    def rejected_box(self, case: Mapping[int, int]) -> dict[int, frozenset[int]]:
+        """A box of complete cases, all rejected, around the rejected complete ``case``.
+
+        Facts are freed one by one while no completion of the box is approved,
+        so the box is as general as this greedy order allows.
+        """
+        box = dict(case)
+        if self._rejected is None:
+            raise SolverError("rejected_box needs a table that can reject")
+        for fact in sorted(case):
+            trial = {f: v for f, v in box.items() if f != fact}
+            approved = self._first_model([*self.assumptions(trial), -self._rejected],
+                                         lambda _model: True)
+            if approved is None:
+                box = trial
+        return {f: frozenset([v]) for f, v in box.items()}
+
+    # -- deciding ------------------------------------------------------------
+
+    def decide(self, case: Case, *, max_alternatives: int | None = None) -> Decision:
+        """The exact verdict on ``case``, with reasons and minimal missing facts."""
+        known = self.table.known_values(case)
+        cons = self.consequences(known)
+        undetermined = len(cons.outcomes) > 1
+        verdict: Outcome = "pend" if undetermined else _only(cons.outcomes)
+        missing: tuple[MissingSet, ...] = ()
+        if undetermined and "approve" in cons.outcomes:
+            cap = max_alternatives or self.max_alternatives
+            missing = tuple(self.missing_sets(known, cap))
+        return Decision(
+            case=case.id,
+            policy=self._policy_ref,
+            verdict=verdict,
+            reasons=self._reasons(cons, verdict, undetermined),
+            criteria=self._criteria(cons),
+            rows=self._rows(cons),
+            facts=self._facts(case),
+            missing=missing,
+            undetermined=undetermined,
+            engine=self._engine,
+        )
+
+    def missing_sets(
+        self, known: Mapping[int, int], cap: int, *, allow_change: bool = False
+    ) -> list[MissingSet]:
+        """Every cheapest documentation (or change) that makes every completion approve.
+
+        Alternatives come cheapest first, then by fact names. Each reports, per
+        fact, the values that work; where the values of two facts interact
+        (not every combination works) each working assignment is its own
+        alternative, so every alternative filled in as reported approves.
+        """
+        solver = self.missing_solver
+        found, exact = solver.solve(known, allow_change)
+        result: list[MissingSet] = []
+        for candidate in sorted(found, key=self._candidate_key):
+            if exact:
+                boxes = _boxes(found[candidate])
+            else:
+                values = solver.values(known, candidate, allow_change)
+                boxes = (
+                    [values]
+                    if self._sound(known, candidate, values)
+                    else _boxes(solver.assignments(known, candidate, cap, allow_change))
+                )
+            for box in boxes:
+                if self.verify and not self._sound(known, candidate, box):
+                    raise SolverError(
+                        f"internal check failed: a missing set for {self.policy.id} does not "
+                        "force approval; please report this table and case"
+                    )
+                if len(result) < cap:
+                    result.append(self._missing_set(known, candidate, box))
+        return result
+
+    def counterfactuals(self, case: Case, cap: int | None = None) -> tuple[MissingSet, ...]:
+        """What would have to be different for every completion of ``case`` to approve.
+
+        The cheapest sets of documented (or default) facts to change, each
+        ``Need.current`` naming the old value, together with any unknown facts
+        to document. Empty when no change can lead to approval.
+        """
+        known = self.table.known_values(case)
+        return tuple(self.missing_sets(known, cap or self.max_alternatives, allow_change=True))
+
+    def _candidate_key(self, candidate: Candidate) -> tuple[int, list[str]]:
+        facts = [self.table.domains[f].fact for f in candidate.facts]
+        return sum(f.cost for f in facts), sorted(f.name for f in facts)
+
+    def _sound(
+        self, known: Mapping[int, int], candidate: Candidate, values: Mapping[int, frozenset[int]]
+    ) -> bool:
+        """Check call: with the candidate's values, no completion is rejected."""
+        fixed = {f: v for f, v in known.items() if f not in candidate.changed}
+        excluded = [
+            (f, v)
+            for f in candidate.facts
+            for v in self.table.domains[f].indices()
+            if v not in values.get(f, ())
+        ]
+        return not self.can_reject(fixed, excluded)
+
+    def _missing_set(
+        self, known: Mapping[int, int], candidate: Candidate, values: Mapping[int, frozenset[int]]
+    ) -> MissingSet:
+        facts = sorted(candidate.facts, key=lambda i: self.table.domains[i].fact.name)
+        return MissingSet(tuple(
+            self._need(f, values[f], known[f] if f in candidate.changed else None) for f in facts
+        ))
+
+    def _need(self, fact: int, values: frozenset[int], current: int | None) -> Need:
+        """What documenting ``fact`` needs; memoised, the same needs recur across cases."""
+        key = (fact, values, current)
+        need = self._needs.get(key)
+        if need is None:
+            domain = self.table.domains[fact]
+            need = Need(
+                fact=domain.fact.name,
+                needs=describe(domain, values),
+                values=value_labels(domain, values),
+                question=domain.fact.question,
+                cost=domain.fact.cost,
+                current=domain.label(current) if current is not None else None,
+                allowed=tuple(domain.values[v] for v in sorted(values)),
+            )
+            if len(self._needs) < _NEED_CACHE:
+                self._needs[key] = need
+        return need
+
+    # -- reporting -----------------------------------------------------------
+
+    def _reasons(
+        self, cons: Consequences, verdict: Outcome, undetermined: bool
+    ) -> tuple[Reason, ...]:
+        rows = self.policy.rows
+        wanted = {"deny", "pend"} if undetermined else {verdict}
+        reasons = [
+            Reason(
+                row.id,
+                row.outcome,
+                row.reason,
+                row.sources,
+                certain=not undetermined and r not in cons.idle,
+            )
+            for r, row in enumerate(rows)
+            if r in cons.decisive and row.outcome in wanted
+        ]
+        fallback = no_match_outcome(self.policy.otherwise)
+        if cons.fallback and fallback in wanted:
+            otherwise = self.policy.otherwise
+            text = otherwise.reason if otherwise else "No row of the table matches this case."
+            sources = otherwise.sources if otherwise else ()
+            reasons.append(
+                Reason(
+                    OTHERWISE_ID,
+                    fallback,
+                    text,
+                    sources,
+                    certain=not undetermined and not cons.match,
+                )
+            )
+        certain = [r for r in reasons if r.certain]
+        return tuple(certain or reasons)
+
+    @cached_property
+    def _status_objects(self) -> tuple[
+        list[dict[str, CriterionStatus]], list[dict[tuple[str, str], RowStatus]],
+        list[tuple[FactValue | None, FactValue]],
+    ]:
+        """Every status object a table can report, built once (decide only looks them up)."""
+        criteria = [
+            {state: CriterionStatus(c.id, state, self._criterion_fact_names[i])
+             for state in ("met", "not_met", "unknown", "not_applicable")}
+            for i, c in enumerate(self.policy.criteria)
+        ]
+        rows = [
+            {(state, decisive): RowStatus(row.id, row.outcome, state, decisive)
+             for state in ("matched", "open", "excluded")
+             for decisive in ("always", "sometimes", "never")}
+            for row in self.policy.rows
+        ]
+        facts = [
+            (FactValue(f.name, f.default, "default") if f.default is not None else None,
+             FactValue(f.name, None, "unknown"))
+            for f in self.policy.facts
+        ]
+        return criteria, rows, facts
+
+    def _criteria(self, cons: Consequences) -> tuple[CriterionStatus, ...]:
+        users = self._criterion_users
+        objects = self._status_objects[0]
+        statuses = []
+        for c in range(len(objects)):
+            status: CriterionState
+            if c in cons.met and c not in cons.unmet:
+                status = "met"
+            elif c in cons.unmet and c not in cons.met:
+                status = "not_met"
+            elif any(r in cons.match for r in users.get(c, ())):
+                status = "unknown"
+            else:
+                status = "not_applicable"
+            statuses.append(objects[c][status])
+        return tuple(statuses)
+
+    def _rows(self, cons: Consequences) -> tuple[RowStatus, ...]:
+        objects = self._status_objects[1]
+        result = []
+        for r in range(len(objects)):
+            state = ("open" if r in cons.miss else "matched") if r in cons.match else "excluded"
+            decisive = (
+                ("sometimes" if r in cons.idle else "always") if r in cons.decisive else "never"
+            )
+            result.append(objects[r][(state, decisive)])
+        return tuple(result)
+
+    def _facts(self, case: Case) -> tuple[FactValue, ...]:
+        objects = self._status_objects[2]
+        documented = case.facts
+        result = []
+        for fact, (default, unknown) in zip(self.policy.facts, objects, strict=True):
+            if fact.name in documented:
+                result.append(FactValue(fact.name, documented[fact.name], "documented"))
+            else:
+                result.append(default or unknown)
+        return tuple(result)
+
+
+def _boxes(assignments: list[dict[int, int]]) -> list[dict[int, frozenset[int]]]:
+    """One box spanning the assignments if they form a full product, else one box each."""
+    union: dict[int, set[int]] = {}
+    for assignment in assignments:
+        for f, v in assignment.items():
+            union.setdefault(f, set()).add(v)
+    size = 1
+    for values in union.values():
+        size *= len(values)
+    distinct = {tuple(sorted(a.items())) for a in assignments}
+    if size == len(distinct):
+        return [{f: frozenset(vs) for f, vs in union.items()}]
+    return [{f: frozenset([v]) for f, v in a} for a in sorted(distinct)]
+
+
+def _only(outcomes: set[str]) -> Outcome:
+    (outcome,) = outcomes
+    for known in OUTCOMES:
+        if outcome == known:
+            return known
+    raise SolverError(f"unexpected outcome {outcome!r}")
+
+
+def decide(
+    policy: Policy, case: Case, *, max_alternatives: int = DEFAULT_MAX_ALTERNATIVES
+) -> Decision:
+    """Decide one case (grounds the table; use ``Decider`` for many cases)."""
+    return Decider(policy, max_alternatives=max_alternatives).decide(case)

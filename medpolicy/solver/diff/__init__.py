@@ -1,0 +1,1 @@
+"""Semantic diff of two tables: every verdict change, proven, with witnesses."""

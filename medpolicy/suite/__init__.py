@@ -1,0 +1,1 @@
+"""Policy test suites: the runner, coverage, generated suites, case generator, pytest plugin."""
