@@ -1,0 +1,108 @@
+"""Worker threads that run every solve, one ``Decider`` per thread and table.
+
+Requests hand their work to a fixed pool of threads (``--workers``). Each
+thread grounds its own Decider for a table the first time it needs one and
+keeps it (``threading.local``), so no Decider is ever used by two threads at
+once, whatever the Decider itself promises. The request waits at most the
+time limit: past it the client gets a 504 at once, and the solve, which has
+the same limit, is interrupted by clingo's watchdog.
+
+Tables sent as text (the workbench's edited table) are parsed once per
+distinct text and kept in a small shared cache; their Deciders live in the
+same per-thread caches, least recently used first out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from medpolicy.errors import SolverError, TooComplexError
+from medpolicy.service.errors import ApiError
+from medpolicy.service.settings import Settings
+from medpolicy.solver.decide.decider import Decider
+from medpolicy.tables.loader import policy_from_text
+from medpolicy.tables.model import Policy
+
+T = TypeVar("T")
+
+#: Deciders one thread keeps (bundled and folder tables, then edited ones).
+_DECIDERS_PER_THREAD = 16
+#: Parsed tables sent as text that the service keeps.
+_TEXT_TABLES = 32
+
+
+class DecisionPool:
+    """A fixed set of worker threads, their Deciders, and the per-request time limit."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._executor = ThreadPoolExecutor(max_workers=settings.workers,
+                                            thread_name_prefix="medpolicy-worker")
+        self._local = threading.local()
+        self._texts: OrderedDict[str, Policy] = OrderedDict()
+        self._texts_lock = threading.Lock()
+
+    def decider(self, policy: Policy) -> Decider:
+        """This thread's Decider for ``policy`` (grounded on first use)."""
+        cache: OrderedDict[tuple[str, str], Decider] | None = getattr(self._local, "cache", None)
+        if cache is None:
+            cache = self._local.cache = OrderedDict()
+        key = (policy.id, policy.sha256)
+        found = cache.get(key)
+        if found is not None and found.policy is policy:
+            cache.move_to_end(key)
+            return found
+        decider = Decider(policy, max_alternatives=self.settings.max_alternatives,
+                          time_limit=self.settings.time_limit)
+        cache[key] = decider
+        while len(cache) > _DECIDERS_PER_THREAD:
+            cache.popitem(last=False)
+        return decider
+
+    def table(self, text: str, name: str = "table") -> Policy:
+        """The table ``text`` parsed and validated (cached by content); raises InputError."""
+        key = hashlib.sha256(f"{name}\0{text}".encode()).hexdigest()
+        with self._texts_lock:
+            found = self._texts.get(key)
+            if found is not None:
+                self._texts.move_to_end(key)
+                return found
+        policy = policy_from_text(text, name)
+        with self._texts_lock:
+            self._texts[key] = policy
+            while len(self._texts) > _TEXT_TABLES:
+                self._texts.popitem(last=False)
+        return policy
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """``work()`` on a worker thread, within the time limit (else a 504 ApiError)."""
+        limit = self.settings.time_limit
+        started = time.monotonic()
+        future = asyncio.wrap_future(self._executor.submit(work))
+        try:
+            return await asyncio.wait_for(future, timeout=limit)
+        except TimeoutError:
+            raise _too_late(limit) from None
+        except TooComplexError as error:
+            raise ApiError(422, "too_complex", str(error)) from None
+        except SolverError as error:
+            if time.monotonic() - started >= limit * 0.9 or "time limit" in str(error):
+                raise _too_late(limit) from None
+            raise
+
+    def close(self) -> None:
+        """Stop taking work; queued work is cancelled, running work finishes on its own."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _too_late(limit: float) -> ApiError:
+    return ApiError(504, "time_limit",
+                    f"the request took longer than the service's time limit of {limit:g} s; "
+                    "simplify the table or ask the operator to raise --time-limit")

@@ -1,0 +1,27 @@
+"""What a running service is configured with: where tables come from and its limits."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from medpolicy.solver.limits import DEFAULT_TIME_LIMIT
+
+#: Default largest request body, in bytes (1 MiB).
+DEFAULT_MAX_BODY = 1024 * 1024
+#: Default number of decision worker threads.
+DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+#: Default cheapest documentation alternatives per pend, as ``decide``.
+DEFAULT_MAX_ALTERNATIVES = 10
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's tables and limits (``medpolicy serve`` options)."""
+
+    policy_dirs: tuple[Path, ...] = ()
+    max_body: int = DEFAULT_MAX_BODY
+    time_limit: float = DEFAULT_TIME_LIMIT
+    workers: int = DEFAULT_WORKERS
+    max_alternatives: int = DEFAULT_MAX_ALTERNATIVES
