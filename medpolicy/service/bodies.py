@@ -41,7 +41,7 @@ def parse_json(data: bytes) -> Any:
     if not data.strip():
         raise ApiError(400, "malformed_json", "the body is empty; send a JSON value")
     try:
-        return json.loads(data)
+        return json.loads(data, parse_constant=_no_constant)
     except UnicodeDecodeError as error:
         raise ApiError(400, "malformed_json",
                        f"the body is not UTF-8 text (byte {error.start})") from None
@@ -49,6 +49,10 @@ def parse_json(data: bytes) -> Any:
         raise ApiError(400, "malformed_json",
                        f"the body is not valid JSON: {error.msg} at line {error.lineno} "
                        f"column {error.colno}", line=error.lineno) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
 
 
 async def read_json(request: Request) -> Any:

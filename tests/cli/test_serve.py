@@ -1,0 +1,39 @@
+"""medpolicy serve through the CLI: a bad table folder stops the start with located messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from medpolicy.cli import cli
+from tests.service.support import KNEE_MRI
+
+
+def test_serve_refuses_a_folder_with_a_bad_table(tmp_path: Path) -> None:
+    """A table that does not validate: exit 2, its file:line and field, no traceback."""
+    (tmp_path / "bad.yaml").write_text(KNEE_MRI.replace("when: pacemaker", "when: pacemakr"))
+    result = CliRunner().invoke(cli, ["serve", "--port", "0", "--policies", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'bad.yaml'}:" in result.stderr
+    assert "rows[0].when: unknown fact or criterion 'pacemakr'" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_serve_refuses_two_tables_with_one_id(tmp_path: Path) -> None:
+    """Two tables in the folders with the same id: exit 2 naming both files."""
+    (tmp_path / "a.yaml").write_text(KNEE_MRI)
+    (tmp_path / "b.yml").write_text(KNEE_MRI)
+    result = CliRunner().invoke(cli, ["serve", "--port", "0", "--policies", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "duplicate policy id 'knee-mri'" in result.stderr
+    assert str(tmp_path / "a.yaml") in result.stderr and str(tmp_path / "b.yml") in result.stderr
+
+
+def test_serve_help_lists_its_options() -> None:
+    """serve --help names host, port, policies, max-body, time-limit and workers."""
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--policies", "--max-body", "--time-limit", "--workers"):
+        assert option in result.stdout
+    assert "127.0.0.1" in result.stdout
