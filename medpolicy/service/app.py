@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from medpolicy import __version__
 from medpolicy.service.errors import ApiError
-from medpolicy.service.middleware import AccessLog, BodyLimit
+from medpolicy.service.middleware import AccessLog, BodyLimit, HostCheck
 from medpolicy.service.openapi import components
 from medpolicy.service.pool import DecisionPool
 from medpolicy.service.registry import Registry
@@ -50,17 +50,20 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await pool.warm([entry.policy for entry in registry.entries()])
         yield
         pool.close()
 
+    # No /docs or /redoc: FastAPI's pages load Swagger UI from a CDN; /openapi.json stays.
     app = FastAPI(title="medpolicy decision service", version=__version__,
-                  description=DESCRIPTION, lifespan=lifespan)
+                  description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.service = ServiceState(settings, registry, pool)
     for module in (health, policies, tables, workbench):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[("medpolicy.service", "static")]), name="static")
     _handle_errors(app)
     app.add_middleware(BodyLimit, max_body=settings.max_body)
+    app.add_middleware(HostCheck, allowed=settings.allowed_hosts)
     app.add_middleware(AccessLog)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -1,5 +1,6 @@
 """ASGI middleware: the body-size limit and the structured access log.
 
+``HostCheck`` refuses Host headers a loopback service does not answer to.
 ``BodyLimit`` answers 413 before reading when ``Content-Length`` is over the
 limit, and stops a body streamed without one as soon as it passes the limit.
 ``AccessLog`` writes one JSON object per request to the
@@ -53,6 +54,32 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+class HostCheck:
+    """Answers 400 to a request whose Host header is not an allowed name (DNS rebinding)."""
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = set(allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.allowed:
+            host = _host_name(_header(scope, b"host") or "")
+            if host not in self.allowed:
+                await _send_json(send, ApiError(
+                    400, "host_not_allowed",
+                    f"this service answers to {', '.join(sorted(self.allowed))}, "
+                    f"not the Host {host!r}"))
+                return
+        await self.app(scope, receive, send)
+
+
+def _host_name(header: str) -> str:
+    """The host of a Host header, without its port (``[::1]:8000`` -> ``[::1]``)."""
+    if header.startswith("["):
+        return header[: header.find("]") + 1] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 class AccessLog:

@@ -7,7 +7,8 @@ once, whatever the Decider itself promises. The request waits at most the
 time limit: past it the client gets a 504 at once, and the solve, which has
 the same limit, is interrupted by clingo's watchdog.
 
-Tables sent as text (the workbench's edited table) are parsed once per
+``warm`` grounds every loaded table on every worker before the service
+answers its first request. Tables sent as text (the workbench's edited table) are parsed once per
 distinct text and kept in a small shared cache; their Deciders live in the
 same per-thread caches, least recently used first out.
 """
@@ -15,15 +16,17 @@ same per-thread caches, least recently used first out.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from medpolicy.errors import SolverError, TooComplexError
+from medpolicy.errors import MedpolicyError, SolverError, TooComplexError
 from medpolicy.service.errors import ApiError
 from medpolicy.service.settings import Settings
 from medpolicy.solver.decide.decider import Decider
@@ -31,6 +34,7 @@ from medpolicy.tables.loader import policy_from_text
 from medpolicy.tables.model import Policy
 
 T = TypeVar("T")
+_LOG = logging.getLogger("medpolicy.service")
 
 #: Deciders one thread keeps (bundled and folder tables, then edited ones).
 _DECIDERS_PER_THREAD = 16
@@ -80,6 +84,29 @@ class DecisionPool:
             while len(self._texts) > _TEXT_TABLES:
                 self._texts.popitem(last=False)
         return policy
+
+    async def warm(self, policies: Sequence[Policy]) -> None:
+        """Start every worker thread and ground each table's Decider on each, before serving.
+
+        One job per worker, each waiting at a barrier until all have started, so
+        every thread takes exactly one. A table that cannot be grounded here is
+        logged and left to fail on its first request.
+        """
+        workers = self.settings.workers
+        barrier = threading.Barrier(workers)
+
+        def ground() -> None:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=60)
+            for policy in policies:
+                try:
+                    self.decider(policy)
+                except MedpolicyError as error:
+                    _LOG.error("cannot ground the policy '%s': %s", policy.id, error)
+
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(self._executor, ground)
+                               for _ in range(workers)))
 
     async def run(self, work: Callable[[], T]) -> T:
         """``work()`` on a worker thread, within the time limit (else a 504 ApiError)."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from dataclasses import replace
 
 import uvicorn
 
 from medpolicy.service.app import create_app
-from medpolicy.service.settings import Settings
+from medpolicy.service.settings import LOOPBACK_HOSTS, Settings, is_loopback
+
+_LOG = logging.getLogger("medpolicy.service")
 
 
 class _Server(uvicorn.Server):
@@ -24,7 +28,15 @@ class _Server(uvicorn.Server):
 
 
 def run(settings: Settings, host: str, port: int) -> None:
-    """Load the tables (InputError if one is bad), then serve on ``host:port``."""
+    """Load the tables (InputError if one is bad), then serve on ``host:port``.
+
+    On a loopback address the service answers only to loopback Host names.
+    """
+    if is_loopback(host):
+        settings = replace(settings, allowed_hosts=LOOPBACK_HOSTS)
+    else:
+        _LOG.warning("serving on %s: reachable from other machines; the service has no "
+                     "authentication, put it behind one", host)
     app = create_app(settings)
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None,
                             timeout_graceful_shutdown=5)

@@ -25,3 +25,15 @@ class Settings:
     time_limit: float = DEFAULT_TIME_LIMIT
     workers: int = DEFAULT_WORKERS
     max_alternatives: int = DEFAULT_MAX_ALTERNATIVES
+    #: Host header values accepted (``medpolicy serve`` on loopback: the loopback names,
+    #: against DNS rebinding); empty accepts any.
+    allowed_hosts: tuple[str, ...] = ()
+
+
+#: The Host names a loopback-bound service answers to.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` serves this machine only."""
+    return host in LOOPBACK_HOSTS or host.startswith("127.")

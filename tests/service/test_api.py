@@ -270,3 +270,20 @@ def test_time_limit_is_504() -> None:
                        "time_limit")
         assert "time limit of 0.001 s" in error["message"]
         assert hurried.get("/healthz").status_code == 200
+
+
+def test_no_swagger_pages_that_would_load_a_cdn(client: TestClient) -> None:
+    """/docs and /redoc (FastAPI's CDN-loaded pages) are off; /openapi.json is the document."""
+    _error(client.get("/docs"), 404, "not_found")
+    _error(client.get("/redoc"), 404, "not_found")
+
+
+def test_loopback_service_refuses_other_host_names() -> None:
+    """With allowed hosts set (serve on loopback), another Host header is a 400."""
+    settings = Settings(workers=1, allowed_hosts=("127.0.0.1", "localhost"))
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as local:
+        assert local.get("/healthz").status_code == 200
+        refused = local.get("/healthz", headers={"host": "evil.example:8000"})
+        error = _error(refused, 400, "host_not_allowed")
+        assert "evil.example" in error["message"]
+        assert local.get("/healthz", headers={"host": "localhost:8000"}).status_code == 200

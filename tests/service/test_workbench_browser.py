@@ -289,3 +289,38 @@ def test_narrow_window_has_no_sideways_scroll(browser: Any, live_server: LiveSer
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "workbench-narrow.png"))
     page.close()
+
+
+HOSTILE = """\
+id: hostile
+title: "<script>window.__pwned = 1</script>"
+version: "1"
+sources:
+  S: '<img src="http://evil.invalid/s" onerror="window.__pwned = 1">'
+facts:
+  flag:
+    type: bool
+    question: '<img src="http://evil.invalid/q" onerror="window.__pwned = 1"> flag?'
+rows:
+  - id: r
+    when: flag
+    outcome: deny
+    reason: '<img src="http://evil.invalid/r" onerror="window.__pwned = 1">'
+    sources: [S]
+otherwise:
+  outcome: approve
+  reason: fine
+  sources: [S]
+"""
+
+
+def test_table_text_is_shown_never_run(bench: Workbench) -> None:
+    """Markup in a table's reason, question and sources shows as text: nothing runs or loads."""
+    bench.page.get_by_label("Table text (YAML)").fill(HOSTILE)
+    _expect_text(bench.page.locator("#table-status"), "The table is valid.")
+    bench.page.get_by_label("flag?").select_option("true")
+    _expect_text(bench.verdict(), "DENY")
+    assert '<img src="http://evil.invalid/r"' in bench.page.locator("#reasons").inner_text()
+    assert bench.page.locator("#graph svg").is_visible()
+    assert bench.page.locator("img").count() == 0
+    assert bench.page.evaluate("window.__pwned") is None
