@@ -44,7 +44,12 @@ def serve_command(host: str, port: int, policy_dirs: tuple[Path, ...], max_body:
     (a table that does not load stops the start, exit code 2). Access logs
     are JSON lines on stderr.
     """
-    from medpolicy.service.server import run
+    try:
+        from medpolicy.service.server import run
+    except ImportError as error:
+        raise click.UsageError(
+            f"medpolicy serve needs the serve extra ({error.name or error} is missing): "
+            "pip install 'medpolicy[serve]'") from None
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = Settings(policy_dirs=policy_dirs, max_body=max_body, time_limit=time_limit,

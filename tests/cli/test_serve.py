@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from medpolicy.cli import cli
@@ -37,3 +39,16 @@ def test_serve_help_lists_its_options() -> None:
     for option in ("--host", "--port", "--policies", "--max-body", "--time-limit", "--workers"):
         assert option in result.stdout
     assert "127.0.0.1" in result.stdout
+
+
+def test_serve_without_the_serve_extra_says_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With fastapi not importable: exit 2 and the pip command, no traceback."""
+    monkeypatch.setitem(sys.modules, "fastapi", None)
+    for name in [m for m in sys.modules if m.startswith("medpolicy.service")]:
+        monkeypatch.delitem(sys.modules, name)
+    result = CliRunner().invoke(cli, ["serve", "--port", "0"])
+    assert result.exit_code == 2
+    assert "pip install 'medpolicy[serve]'" in result.stderr
+    assert "fastapi" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -504,6 +504,7 @@ function download(name, text, type) {
 
 async function loadPolicy(id) {
   state.policyId = id;
+  state.seq.table++;  // an edit still being validated belongs to the table being left
   const [source, table] = await Promise.all([
     api("GET", `/v1/policies/${encodeURIComponent(id)}/source`),
     api("GET", `/v1/policies/${encodeURIComponent(id)}`),
