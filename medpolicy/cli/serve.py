@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 import click
@@ -14,6 +15,9 @@ from medpolicy.service.settings import (
     Settings,
 )
 from medpolicy.solver.limits import DEFAULT_TIME_LIMIT
+
+#: Exit code after Ctrl-C (DESIGN.md, exit codes), once the service has shut down.
+EXIT_INTERRUPTED = 130
 
 
 @click.command("serve")
@@ -42,7 +46,7 @@ def serve_command(host: str, port: int, policy_dirs: tuple[Path, ...], max_body:
 
     Loads the bundled policies and every table in the --policies folders
     (a table that does not load stops the start, exit code 2). Access logs
-    are JSON lines on stderr.
+    are JSON lines on stderr. Ctrl-C shuts down gracefully (exit code 130).
     """
     try:
         from medpolicy.service.server import run
@@ -54,4 +58,7 @@ def serve_command(host: str, port: int, policy_dirs: tuple[Path, ...], max_body:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = Settings(policy_dirs=policy_dirs, max_body=max_body, time_limit=time_limit,
                         workers=workers, max_alternatives=max_alternatives)
-    run(settings, host, port)
+    try:
+        run(settings, host, port)
+    except KeyboardInterrupt:  # uvicorn shuts down gracefully, then re-raises the signal
+        sys.exit(EXIT_INTERRUPTED)

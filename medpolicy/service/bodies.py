@@ -45,14 +45,21 @@ def parse_json(data: bytes) -> Any:
     except UnicodeDecodeError as error:
         raise ApiError(400, "malformed_json",
                        f"the body is not UTF-8 text (byte {error.start})") from None
+    except _NotJsonNumber as error:
+        raise ApiError(400, "malformed_json",
+                       f"the body is not valid JSON: {error} is not a JSON number") from None
     except json.JSONDecodeError as error:
         raise ApiError(400, "malformed_json",
                        f"the body is not valid JSON: {error.msg} at line {error.lineno} "
                        f"column {error.colno}", line=error.lineno) from None
 
 
+class _NotJsonNumber(ValueError):
+    """NaN, Infinity or -Infinity, which Python's JSON reader accepts and JSON does not."""
+
+
 def _no_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
+    raise _NotJsonNumber(name)
 
 
 async def read_json(request: Request) -> Any:

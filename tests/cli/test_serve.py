@@ -52,3 +52,29 @@ def test_serve_without_the_serve_extra_says_what_to_install(
     assert "pip install 'medpolicy[serve]'" in result.stderr
     assert "fastapi" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_stops_on_ctrl_c_with_exit_code_130() -> None:
+    """SIGINT to a running 'medpolicy serve': graceful shutdown, exit 130, no traceback."""
+    import signal
+    import subprocess
+
+    command = [sys.executable, "-c", "from medpolicy.cli import main; main()", "serve",
+               "--port", "0", "--workers", "1"]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert process.stderr is not None
+    try:
+        for line in process.stderr:
+            if line.startswith("medpolicy serving on "):
+                break
+        process.send_signal(signal.SIGINT)
+        rest = process.stderr.read()
+        assert process.wait(timeout=60) == 130
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert "Application shutdown complete" in rest
+    assert "Traceback" not in rest and "Aborted" not in rest

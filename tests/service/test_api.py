@@ -287,3 +287,11 @@ def test_loopback_service_refuses_other_host_names() -> None:
         error = _error(refused, 400, "host_not_allowed")
         assert "evil.example" in error["message"]
         assert local.get("/healthz", headers={"host": "localhost:8000"}).status_code == 200
+
+
+def test_nan_and_infinity_are_not_json(client: TestClient) -> None:
+    """NaN and Infinity (which Python's reader would accept) are a 400 naming them."""
+    error = _error(client.post("/v1/policies/esi/decide",
+                               content=b'{"facts": {"levels": NaN}}'), 400, "malformed_json")
+    assert "NaN is not a JSON number" in error["message"]
+    _error(client.post("/v1/policies/esi/decide", content=b"-Infinity"), 400, "malformed_json")
