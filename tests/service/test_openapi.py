@@ -16,9 +16,9 @@ from tests.service.support import EXAMPLE_CASES, case_body, cli_json
 
 #: DESIGN.md's endpoint table (method, path), plus the workbench's table-text routes.
 DESIGN_ENDPOINTS = [
-    ("get", "/healthz"), ("get", "/v1/policies"), ("get", "/v1/policies/{policy_id}"),
-    ("post", "/v1/policies/{policy_id}/decide"), ("post", "/v1/policies/{policy_id}/explain"),
-    ("post", "/v1/policies/{policy_id}/next-question"), ("post", "/v1/validate"),
+    ("get", "/healthz"), ("get", "/v1/policies"), ("get", "/v1/policies/{id}"),
+    ("post", "/v1/policies/{id}/decide"), ("post", "/v1/policies/{id}/explain"),
+    ("post", "/v1/policies/{id}/next-question"), ("post", "/v1/validate"),
     ("post", "/v1/check"), ("post", "/v1/diff"), ("get", "/"),
 ]
 POSTS = [(m, p) for m, p in DESIGN_ENDPOINTS if m == "post"]
@@ -55,7 +55,7 @@ def test_every_post_documents_its_body_and_errors(document: dict[str, Any], meth
 
 def test_decide_answer_is_the_shared_result_schema(document: dict[str, Any]) -> None:
     """The decide 200 refers to components.Decision, which is 'schema --result' rehomed."""
-    operation = document["paths"]["/v1/policies/{policy_id}/decide"]["post"]
+    operation = document["paths"]["/v1/policies/{id}/decide"]["post"]
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert {"$ref": "#/components/schemas/Decision"} in schema["oneOf"]
     decision = document["components"]["schemas"]["Decision"]
@@ -69,7 +69,7 @@ def test_decide_answer_is_the_shared_result_schema(document: dict[str, Any]) -> 
 
 def test_decide_body_schema_accepts_case_list_and_questionnaire(document: dict[str, Any]) -> None:
     """The decide body is a Case, a list of Cases, or a QuestionnaireResponse."""
-    operation = document["paths"]["/v1/policies/{policy_id}/decide"]["post"]
+    operation = document["paths"]["/v1/policies/{id}/decide"]["post"]
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     refs = json.dumps(schema)
     assert "#/components/schemas/Case" in refs
@@ -104,3 +104,22 @@ def test_schema_result_prints_the_result_schema() -> None:
     result = CliRunner().invoke(cli, ["schema", "--result"])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == result_schema()
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [r for value in node.values() for r in _refs(value)]
+    if isinstance(node, list):
+        return [r for value in node for r in _refs(value)]
+    return []
+
+
+def test_every_reference_in_the_document_resolves(document: dict[str, Any]) -> None:
+    """Each $ref of /openapi.json names a schema under components.schemas."""
+    refs = set(_refs(document))
+    assert "#/components/schemas/Decision" in refs
+    schemas = document["components"]["schemas"]
+    for reference in refs:
+        assert reference.startswith("#/components/schemas/"), reference
+        assert reference.removeprefix("#/components/schemas/") in schemas, reference
