@@ -50,6 +50,7 @@ class Workbench:
         self.page = page
         self.url = url
         self.outside: list[str] = []
+        self.errors: list[str] = []
 
     def verdict(self) -> Any:
         return self.page.locator("#verdict")
@@ -75,7 +76,8 @@ class Workbench:
 
 @pytest.fixture
 def bench(browser: Any, live_server: LiveServer) -> Iterator[Workbench]:
-    """The workbench loaded at 1280 px; any request outside the server is refused and kept."""
+    """The workbench loaded at 1280 px; requests outside the server are refused and kept, and
+    script errors are kept: a test fails on either."""
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     bench = Workbench(page, live_server.url)
 
@@ -88,10 +90,12 @@ def bench(browser: Any, live_server: LiveServer) -> Iterator[Workbench]:
             route.abort()
 
     page.route("**/*", guard)
+    page.on("pageerror", lambda error: bench.errors.append(str(error)))
     page.goto(live_server.url + "/")
     page.wait_for_selector("body[data-ready=true]", timeout=60_000)
     yield bench
     assert bench.outside == [], "the page requested something outside the server"
+    assert bench.errors == [], "the page's script failed"
     page.close()
 
 
