@@ -17,6 +17,7 @@ export function caseYaml() {
   const kase = currentCase();
   const lines = ["# a case for: medpolicy decide POLICY this-file.yaml", `id: ${kase.id}`];
   if (kase.policy) lines.push(`policy: ${yamlScalar(kase.policy)}`);
+  if (kase.service_date) lines.push(`service_date: ${yamlScalar(kase.service_date)}`);
   const entries = Object.entries(kase.facts);
   if (!entries.length) lines.push("facts: {}");
   else lines.push("facts:", ...entries.map(([k, v]) => `  ${yamlKey(k)}: ${yamlScalar(v)}`));

@@ -48,7 +48,16 @@ function inputFor(fact, name) {
 export function buildForm(table, values) {
   const form = $("consultant");
   form.replaceChildren();
-  Object.entries(table.facts).forEach(([name, fact], index) => {
+  const facts = Object.entries(table.facts);
+  if (facts.some(([, fact]) => fact.type === "date")) {
+    // dates are read relative to the case's service date (DESIGN.md, v2)
+    const input = el("input", { type: "date", id: "service-date", name: "service_date" });
+    input.dataset.caseField = "service_date";
+    const label = el("label", { for: "service-date" }, "Service date",
+      el("code", { text: "service_date" }));
+    form.append(el("div", { class: "question" }, label, el("div", { class: "control" }, input)));
+  }
+  facts.forEach(([name, fact], index) => {
     const id = `fact-${index}`;
     const input = inputFor(fact, name);
     input.id = id;
@@ -100,7 +109,11 @@ export function currentFacts() {
 }
 
 export function currentCase() {
-  return { id: "workbench", policy: state.table ? state.table.id : undefined, facts: currentFacts() };
+  const kase = { id: "workbench", policy: state.table ? state.table.id : undefined,
+    facts: currentFacts() };
+  const serviceDate = $("service-date");
+  if (serviceDate && serviceDate.value) kase.service_date = serviceDate.value;
+  return kase;
 }
 
 export function markAnswered() {
