@@ -48,3 +48,24 @@ def test_decide_answers_any_json_with_a_decision_or_a_located_4xx(client: TestCl
         assert set(answer) == {"error"}
         assert answer["error"]["code"] in ("malformed_json", "invalid_case")
         assert answer["error"]["message"]
+
+
+_YAMLISH = st.lists(st.sampled_from(["id: t", "facts:", "  a:", "    type: bool", "rows:",
+                                     "  - id: r", "    when: a", "    outcome: deny", "[", "{",
+                                     "\t", "&x", "*x", "!!python/object:os.system", ": :", "- -",
+                                     "    when: a ==", "title: T", "version: '1'", "\x00"]),
+                    max_size=12).map("\n".join)
+
+
+@given(text=st.text(max_size=200) | _YAMLISH)
+def test_validate_answers_any_text_with_ok_or_a_located_4xx(client: TestClient,
+                                                            text: str) -> None:
+    """Random text as a table: {"ok": true}, or 400/422 with the error shape; nothing else."""
+    response = client.post("/v1/validate", content=text.encode("utf-8", "surrogatepass"))
+    assert response.status_code in (200, 400, 422), response.text
+    answer = response.json()
+    if response.status_code == 200:
+        assert answer == {"ok": True}
+    else:
+        assert answer["error"]["code"] in ("malformed_body", "invalid_table")
+        assert answer["error"]["message"]
