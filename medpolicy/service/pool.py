@@ -42,6 +42,10 @@ _DECIDERS_PER_THREAD = 16
 _TEXT_TABLES = 32
 
 
+class PastDeadline(Exception):
+    """The request this work belongs to is past its time limit (it was answered 504)."""
+
+
 class DecisionPool:
     """A fixed set of worker threads, their Deciders, and the per-request time limit."""
 
@@ -112,10 +116,10 @@ class DecisionPool:
         """``work()`` on a worker thread, within the time limit (else a 504 ApiError)."""
         limit = self.settings.time_limit
         started = time.monotonic()
-        future = asyncio.wrap_future(self._executor.submit(work))
+        future = asyncio.wrap_future(self._executor.submit(self._until, started + limit, work))
         try:
             return await asyncio.wait_for(future, timeout=limit)
-        except TimeoutError:
+        except (TimeoutError, PastDeadline):
             raise _too_late(limit) from None
         except TooComplexError as error:
             raise ApiError(422, "too_complex", str(error)) from None
@@ -123,6 +127,23 @@ class DecisionPool:
             if time.monotonic() - started >= limit * 0.9 or "time limit" in str(error):
                 raise _too_late(limit) from None
             raise
+
+    def _until(self, deadline: float, work: Callable[[], T]) -> T:
+        self._local.deadline = deadline
+        try:
+            return work()
+        finally:
+            self._local.deadline = None
+
+    def check_deadline(self) -> None:
+        """Raise ``PastDeadline`` when this worker's request is past its time limit.
+
+        Work made of many steps (a list of cases) calls it between steps, so a
+        request answered 504 stops instead of finishing for nobody.
+        """
+        deadline: float | None = getattr(self._local, "deadline", None)
+        if deadline is not None and time.monotonic() > deadline:
+            raise PastDeadline(self.settings.time_limit)
 
     def close(self) -> None:
         """Stop taking work; queued work is cancelled, running work finishes on its own."""

@@ -28,9 +28,13 @@ NEXT_QUESTION_KEYS = ("verdict", "next_question", "relevant", "pathways")
 
 
 def decide(pool: DecisionPool, policy: Policy, cases: list[Case]) -> list[dict[str, Any]]:
-    """``decide --format json`` of each case, as dicts."""
+    """``decide --format json`` of each case, as dicts (stopping once past the time limit)."""
     decider = pool.decider(policy)
-    return [decider.decide(case).to_dict() for case in cases]
+    results = []
+    for case in cases:
+        pool.check_deadline()
+        results.append(decider.decide(case).to_dict())
+    return results
 
 
 def next_question(pool: DecisionPool, policy: Policy, case: Case) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from medpolicy import load_policy
@@ -295,3 +296,31 @@ def test_nan_and_infinity_are_not_json(client: TestClient) -> None:
                                content=b'{"facts": {"levels": NaN}}'), 400, "malformed_json")
     assert "NaN is not a JSON number" in error["message"]
     _error(client.post("/v1/policies/esi/decide", content=b"-Infinity"), 400, "malformed_json")
+
+
+def test_work_past_the_time_limit_stops_at_its_next_step() -> None:
+    """A request answered 504 stops its worker at the next deadline check, not never."""
+    import asyncio
+    import threading
+
+    from medpolicy.service.errors import ApiError
+    from medpolicy.service.pool import DecisionPool
+
+    pool = DecisionPool(Settings(time_limit=0.05, workers=1))
+    stopped = threading.Event()
+
+    def endless() -> None:
+        try:
+            while True:
+                pool.check_deadline()
+        finally:
+            stopped.set()
+
+    async def call() -> None:
+        await pool.run(endless)
+
+    with pytest.raises(ApiError) as raised:
+        asyncio.run(call())
+    assert (raised.value.status, raised.value.code) == (504, "time_limit")
+    assert stopped.wait(30)
+    pool.close()
