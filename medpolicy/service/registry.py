@@ -3,7 +3,8 @@
 Each table is loaded and validated once at start-up (a bad table stops the
 start with its located problems, as the CLI reports them). A table in a
 folder replaces a bundled one with the same id; two tables in the folders
-with the same id are an error naming both files. Folders are read
+with the same id are an error naming both files. Every problem of every
+folder table is reported at once. Folders are read
 non-recursively: every ``*.yaml`` and ``*.yml`` file is a table.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from medpolicy.errors import LoadError, Location, Problem
+from medpolicy.errors import InputError, LoadError, Location, Problem
 from medpolicy.tables.loader import bundled_policies, load_policy
 from medpolicy.tables.model import Policy
 
@@ -47,7 +48,11 @@ class Registry:
         problems: list[Problem] = []
         for folder in folders:
             for path in _tables(folder):
-                policy = load_policy(path)
+                try:
+                    policy = load_policy(path)
+                except InputError as error:
+                    problems.extend(error.problems)
+                    continue
                 if policy.id in from_folders:
                     problems.append(Problem(
                         Location(str(path), path="id"),

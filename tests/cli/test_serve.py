@@ -78,3 +78,13 @@ def test_serve_stops_on_ctrl_c_with_exit_code_130() -> None:
             process.wait()
     assert "Application shutdown complete" in rest
     assert "Traceback" not in rest and "Aborted" not in rest
+
+
+def test_serve_reports_every_bad_table_at_once(tmp_path: Path) -> None:
+    """Two bad tables in the folder: both files' problems are on stderr."""
+    (tmp_path / "one.yaml").write_text(KNEE_MRI.replace("when: pacemaker", "when: pacemakr"))
+    (tmp_path / "two.yaml").write_text("id: two\nfacts: [\n")
+    result = CliRunner().invoke(cli, ["serve", "--port", "0", "--policies", str(tmp_path)])
+    assert result.exit_code == 2
+    assert str(tmp_path / "one.yaml") in result.stderr
+    assert str(tmp_path / "two.yaml") in result.stderr
