@@ -105,3 +105,16 @@ def test_unknown_attribute_is_an_attribute_error() -> None:
 
     with pytest.raises(AttributeError):
         _ = medpolicy.no_such_name  # type: ignore[attr-defined]
+
+
+def test_service_stack_is_imported_by_serve_only() -> None:
+    """Neither ``import medpolicy``, decide nor the command list loads fastapi or uvicorn."""
+    for code in ("import medpolicy",
+                 "from medpolicy.cli import cli\n"
+                 f"cli(['decide', 'esi', {SEED!r}], standalone_mode=False)",
+                 "from medpolicy.cli import cli\n"
+                 "cli(['--help'], standalone_mode=False)"):
+        loaded = _loaded_after(code)
+        for heavy in ("fastapi", "uvicorn", "starlette", "pydantic", "medpolicy.service.app"):
+            assert not _has(loaded, heavy), (code, heavy)
+    assert _has(_loaded_after("import medpolicy.service.app"), "fastapi")

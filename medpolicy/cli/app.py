@@ -43,6 +43,7 @@ COMMANDS = {
     "explain": "medpolicy.cli.explain:explain_command",
     "list": "medpolicy.cli.listing:list_command",
     "schema": "medpolicy.cli.schema:schema_command",
+    "serve": "medpolicy.cli.serve:serve_command",
     "test": "medpolicy.cli.test:test_command",
     "validate": "medpolicy.cli.validate:validate_command",
 }

@@ -1,0 +1,1 @@
+"""One router per resource: health, policies, tables (validate, check, diff, edits), workbench."""
