@@ -37,6 +37,7 @@ from medpolicy.solver.check.evidence import (
 )
 from medpolicy.solver.check.explain import Explainer
 from medpolicy.solver.check.findings import KINDS, CheckReport, CheckStats, Finding
+from medpolicy.solver.check.islands import IslandFinder
 from medpolicy.solver.check.pairs import DEFAULT_MAX_PAIRS, box_points, candidate_pairs
 from medpolicy.solver.check.program import CheckProgram
 from medpolicy.solver.check.rowindex import DNF_CAP, Point, RowIndex
@@ -178,14 +179,17 @@ class Checker:
             *unused_findings(self.table),
             *irrelevant_facts(self.table, self.read - relevant),
         ]
+        islands = IslandFinder(self.index, self.time_limit)
+        findings.extend(islands.findings())
         policy = self.policy
         stats = CheckStats(
             rows=len(policy.rows),
             facts=len(policy.facts),
             criteria=len(policy.criteria),
             candidate_pairs=len(self.pairs),
-            solver_calls=self._program.solver_calls if self._program else 0,
-            models=self._program.models if self._program else 0,
+            solver_calls=(self._program.solver_calls if self._program else 0)
+            + islands.solver_calls,
+            models=(self._program.models if self._program else 0) + islands.models,
         )
         return CheckReport(
             policy_id=policy.id,

@@ -36,6 +36,8 @@ KINDS: dict[str, str] = {
     "unused_fact": "a declared fact that no row reads",
     "unused_criterion": "a defined criterion that no row uses",
     "irrelevant_fact": "a fact that rows read but that can never change a verdict",
+    "band-island": "a band of a fact, bounded by different conditions, that decides unlike "
+    "the bands on both sides of it",
     "cycle": "criteria that depend on each other in a cycle",
     "unknown_reference": "a name or source that is not declared",
     "type_error": "a condition that compares a fact with a value of the wrong kind",

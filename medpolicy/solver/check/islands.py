@@ -1,0 +1,264 @@
+"""The band-island lint: a band of an ordered fact that decides unlike both its neighbours.
+
+A fact compared with thresholds is cut into elementary intervals (``logic/domain.py``).
+Interval K is an *island* when some complete case gets one verdict with the fact in
+K and another with the fact in K-1 and in K+1 (which agree), all else equal: the
+classic slip of a band written ``>= 50 and <= 140`` next to one written ``>= 150``,
+which lets 141..149 escape both. An island whose two bounds are named by one
+condition (a row's or a criterion's own ``when``, such as ``weeks >= 20 and
+weeks <= 24``) is intended and not reported; every other island is.
+
+Candidates are found from the conditions' text in Python; clingo then answers
+every candidate at once with one covering solve over three copies of the whole
+table (``logic/islands.lp`` on top of ``check.lp``): each model shows one island
+with its case, and when no model is left the remaining candidates are proved not
+to be islands. Exact on the abstraction: no sampling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import clingo
+
+from medpolicy.errors import Location
+from medpolicy.logic.compiler import CompiledTable, encoding
+from medpolicy.logic.domain import Domain, Interval
+from medpolicy.solver.check.cover import CaseReader, cover
+from medpolicy.solver.check.findings import Finding, Witness, quote
+from medpolicy.solver.check.rowindex import Point, RowIndex, bits
+from medpolicy.solver.control import new_control
+from medpolicy.tables.expr import And, Compare, Expr, Member, Not, Or, Value
+from medpolicy.tables.model import OUTCOMES, Outcome
+
+KIND = "band-island"
+_OUTCOME: dict[str, Outcome] = {o: o for o in OUTCOMES}
+Function = clingo.Function
+Number = clingo.Number
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A row's or a criterion's own ``when``: what it is, and the bounds it names per fact."""
+
+    kind: str  # "row" or "criterion"
+    id: str
+    location: Location | None
+    bounds: dict[int, frozenset[int]]
+
+
+def _comparisons(expr: Expr) -> Iterator[Compare | Member]:
+    """The comparisons written in one condition (criteria it names are not entered)."""
+    if isinstance(expr, Compare | Member):
+        yield expr
+    elif isinstance(expr, Not):
+        yield from _comparisons(expr.operand)
+    elif isinstance(expr, And | Or):
+        for operand in expr.operands:
+            yield from _comparisons(operand)
+
+
+def _cuts(domain: Domain, allowed: frozenset[int]) -> set[int]:
+    """The bounds j (between values j-1 and j) where a comparison changes its truth."""
+    return {j for j in range(1, len(domain)) if (j - 1 in allowed) != (j in allowed)}
+
+
+def conditions(table: CompiledTable) -> list[Condition]:
+    """Every criterion and row with the bounds of ordered facts its own text names."""
+    policy, index = table.policy, table.fact_index
+    written = [("criterion", c.id, c.when, c.location) for c in policy.criteria]
+    written += [("row", r.id, r.when, r.location) for r in policy.rows]
+    result = []
+    for kind, ident, when, location in written:
+        bounds: dict[int, set[int]] = {}
+        for comparison in _comparisons(when):
+            f = index.get(comparison.fact)
+            if f is None or not _ordered(table.domains[f]):
+                continue
+            domain = table.domains[f]
+            allowed = (domain.allowed(comparison.op, comparison.value)
+                       if isinstance(comparison, Compare) else domain.member(comparison.values))
+            bounds.setdefault(f, set()).update(_cuts(domain, allowed))
+        frozen = {f: frozenset(b) for f, b in bounds.items()}
+        result.append(Condition(kind, ident, location, frozen))
+    return result
+
+
+def _ordered(domain: Domain) -> bool:
+    return bool(domain.values) and all(isinstance(v, Interval) for v in domain.values)
+
+
+def candidates(table: CompiledTable, named: Sequence[Condition]) -> list[tuple[int, int]]:
+    """(fact, interval) pairs that could be reported: interior intervals of ordered facts
+    whose two bounds no single condition names."""
+    result = []
+    for f, domain in enumerate(table.domains):
+        if not _ordered(domain):
+            continue
+        for k in range(1, len(domain) - 1):
+            if not any({k, k + 1} <= c.bounds.get(f, frozenset()) for c in named):
+                result.append((f, k))
+    return result
+
+
+def band_text(domain: Domain, k: int) -> str:
+    """Interval ``k`` in table units: ``141..149`` (or ``141`` for one value)."""
+    item = domain.values[k]
+    assert isinstance(item, Interval)
+    if item.low is not None and item.low == item.high:
+        return str(item.low)
+    low = "" if item.low is None else str(item.low)
+    high = "" if item.high is None else str(item.high)
+    return f"{low}..{high}"
+
+
+def _near(domain: Domain, k: int, side: str) -> Value:
+    """A concrete value of interval ``k`` next to the band: its high end below, low end
+    above (the representative when that end is open)."""
+    item = domain.values[k]
+    assert isinstance(item, Interval)
+    if side == "below" and item.high is not None:
+        return item.high
+    return item.representative()
+
+
+class IslandFinder:
+    """Finds every reported band island of a table, each with three witness cases."""
+
+    def __init__(self, index: RowIndex, time_limit: float) -> None:
+        self.index = index
+        self.table = index.table
+        self.time_limit = time_limit
+        self.named = conditions(self.table)
+        self.candidates = candidates(self.table, self.named)
+        self.solver_calls = 0
+        self.models = 0
+
+    def islands(self) -> dict[tuple[int, int], Point]:
+        """Every candidate that is an island, with the case of its lower neighbour."""
+        if not self.candidates:
+            return {}
+        ctl = new_control("--models=0", "--configuration=frumpy")
+        rows = list(range(len(self.table.policy.rows)))
+        facts = [Function("world", [Function("band"), Function("blo")])]
+        facts += [Function("world", [Function("shifted"), Function(w)]) for w in ("bin", "bhi")]
+        for w in ("blo", "bin", "bhi"):
+            world = Function(w)
+            facts.append(Function("table", [world]))
+            facts.extend(Function("in", [world, Number(r)]) for r in rows)
+            if self.table.policy.hit_policy == "first":
+                facts.extend(Function("next", [world, Number(r), Number(r + 1)])
+                             for r in rows[:-1])
+        facts.extend(Function("cand", [Number(f), Number(k)]) for f, k in self.candidates)
+        with ctl.backend() as backend:
+            self.table.emit_decide(backend)
+            for symbol in facts:
+                backend.add_rule([backend.add_atom(symbol)])
+        ctl.add("base", [], encoding("check.lp"))
+        ctl.add("islands", [], encoding("islands.lp"))
+        ctl.ground([("base", []), ("choose", [Function("band")]), ("eval", [Function("band")]),
+                    ("eval", [Function("shifted")]), ("islands", [])])
+        atoms = ctl.symbolic_atoms
+        targets = {}
+        for f, k in self.candidates:
+            atom = atoms[Function("island", [Number(f), Number(k)])]
+            if atom is not None:
+                targets[(f, k)] = atom.literal
+        reader = self._reader(ctl)
+        found = cover(ctl, targets, lambda _key: reader, time_limit=self.time_limit,
+                      what="looking for band islands")
+        self.solver_calls += 1
+        self.models += found.models
+        return found.cases
+
+    def _reader(self, ctl: clingo.Control) -> CaseReader:
+        atoms = ctl.symbolic_atoms
+        literals = []
+        for f, domain in enumerate(self.table.domains):
+            found = [(v, atom.literal) for v in domain.indices()
+                     if (atom := atoms[Function("val", [Function("blo"), Number(f),
+                                                         Number(v)])]) is not None]
+            if found:
+                literals.append((f, found))
+        return CaseReader(len(self.table.domains), literals)
+
+    def findings(self) -> list[Finding]:
+        """One warning per island, in fact and band order."""
+        return [self._finding(f, k, point)
+                for (f, k), point in sorted(self.islands().items())]
+
+    def _finding(self, f: int, k: int, low_point: Point) -> Finding:
+        table, index = self.table, self.index
+        rows = table.policy.rows
+        domain = table.domains[f]
+        name = domain.fact.name
+        band = band_text(domain, k)
+        cases = []
+        for side, v in (("below", k - 1), ("inside", k), ("above", k + 1)):
+            point = (*low_point[:f], v, *low_point[f + 1:])
+            outcome, decisive = index.outcome_at(point)
+            concrete = _near(domain, v, side)
+            facts = tuple((d.fact.name, concrete if g == f else d.concrete(point[g]))
+                          for g, d in enumerate(table.domains))
+            cases.append((side, concrete, _OUTCOME.get(outcome, "pend"), decisive, point, facts))
+        inside = [rows[r].id for r in cases[1][3]]
+        outside = list(dict.fromkeys(rows[r].id for c in (cases[0], cases[2]) for r in c[3]))
+        low_by = [c for c in self.named if k in c.bounds.get(f, frozenset())]
+        high_by = [c for c in self.named if k + 1 in c.bounds.get(f, frozenset())]
+        message = (
+            f"fact '{name}' in {band} gets {cases[1][2]} ({_decided(inside)}), but the same "
+            f"case gets {cases[0][2]} just below ({cases[0][1]}) and just above "
+            f"({cases[2][1]}) ({_decided(outside)}): the band's bounds come from different "
+            f"conditions ({_names(low_by)} at {_bound(domain, k)}, {_names(high_by)} at "
+            f"{_bound(domain, k + 1)})"
+        )
+        witnesses = tuple(
+            Witness(
+                id=f"{KIND}-{name}-{number}",
+                description=f"'{name}' {side} the band {band}: {verdict}",
+                facts=facts,
+                verdict=verdict,
+                rows=tuple(rows[r].id for r in decisive),
+                matching=tuple(rows[r].id for r in bits(index.matching(point))),
+            )
+            for number, (side, _value, verdict, decisive, point, facts) in enumerate(cases, 1)
+        )
+        places = [c.location for c in (*low_by[:1], *high_by[:1]) if c.location is not None]
+        places += [loc for c in cases for r in c[3] if (loc := rows[r].location) is not None]
+        locations = tuple(dict.fromkeys(places))
+        criteria = tuple(dict.fromkeys(c.id for c in (*low_by, *high_by)
+                                       if c.kind == "criterion"))
+        return Finding(
+            kind=KIND,
+            severity="warning",
+            message=message,
+            rows=tuple(dict.fromkeys([*inside, *outside])),
+            criteria=criteria,
+            facts=(name,),
+            locations=locations or (Location(table.policy.path),),
+            witnesses=witnesses,
+            hint=f"make the neighbouring bands meet (e.g. end the lower one with "
+            f"'< {_bound(domain, k + 1)}' where the upper one starts), or name the band in one "
+            "condition if it is intended",
+        )
+
+
+def _bound(domain: Domain, j: int) -> str:
+    """Bound ``j``: the low end of interval ``j``."""
+    item = domain.values[j]
+    assert isinstance(item, Interval)
+    return str(item.low)
+
+
+def _names(found: Sequence[Condition]) -> str:
+    if not found:
+        return "the fact's range"
+    return ", ".join(f"{c.kind} '{c.id}'" for c in found[:3]) + (" ..." if len(found) > 3 else "")
+
+
+def _decided(ids: Sequence[str]) -> str:
+    if not ids:
+        return "no row matches"
+    return f"{'row' if len(ids) == 1 else 'rows'} {quote(ids)}"
+
