@@ -151,6 +151,8 @@ class IslandFinder:
                 facts.extend(Function("next", [world, Number(r), Number(r + 1)])
                              for r in rows[:-1])
         facts.extend(Function("cand", [Number(f), Number(k)]) for f, k in self.candidates)
+        facts.extend(Function("moves", [Number(r), Number(f), Number(j)])
+                     for r, f, j in self._movers())
         with ctl.backend() as backend:
             self.table.emit_decide(backend)
             for symbol in facts:
@@ -171,6 +173,21 @@ class IslandFinder:
         self.solver_calls += 1
         self.models += found.models
         return found.cases
+
+    def _movers(self) -> Iterator[tuple[int, int, int]]:
+        """(row, fact, bound) for every row whose condition, criteria included, names a
+        bound of a candidate: only such a row can match on one side of it and not the other."""
+        wanted: dict[int, set[int]] = {}
+        for f, k in self.candidates:
+            wanted.setdefault(f, set()).update((k, k + 1))
+        criteria = len(self.table.policy.criteria)
+        named = self.named
+        for r in range(len(self.table.policy.rows)):
+            sources = [named[criteria + r], *(named[c] for c in self.table.criterion_closure[r])]
+            for f, bounds in wanted.items():
+                found = set().union(*(c.bounds.get(f, frozenset()) for c in sources)) & bounds
+                for j in sorted(found):
+                    yield r, f, j
 
     def _reader(self, ctl: clingo.Control) -> CaseReader:
         atoms = ctl.symbolic_atoms
