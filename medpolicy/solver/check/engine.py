@@ -26,6 +26,7 @@ from pathlib import Path
 
 from medpolicy.errors import ValidationError
 from medpolicy.logic.compiler import CompiledTable
+from medpolicy.solver.check.accept import apply_acceptances
 from medpolicy.solver.check.evidence import (
     Evidence,
     Target,
@@ -181,6 +182,7 @@ class Checker:
         ]
         islands = IslandFinder(self.index, self.time_limit)
         findings.extend(islands.findings())
+        findings = apply_acceptances(self.policy, findings)
         policy = self.policy
         stats = CheckStats(
             rows=len(policy.rows),
@@ -223,11 +225,14 @@ def check_table(
 ) -> CheckReport:
     """Load and check a table file (or bundled name); validation problems become findings.
 
-    A file that cannot be read or parsed raises ``LoadError`` as usual.
+    A file that cannot be read or parsed raises ``LoadError`` as usual, and a table whose
+    ``check`` section is wrong raises its ``ValidationError``.
     """
     try:
         policy = load_policy(path_or_name)
     except ValidationError as error:
+        if any(p.location.path.startswith("check") for p in error.problems):
+            raise  # a bad check.accept entry is bad input for check itself (exit 2)
         file = error.problems[0].location.file if error.problems else str(path_or_name)
         return CheckReport(
             policy_id=Path(file).stem,

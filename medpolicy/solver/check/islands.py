@@ -233,7 +233,7 @@ class IslandFinder:
         witnesses = tuple(
             Witness(
                 id=f"{KIND}-{name}-{number}",
-                description=f"'{name}' {side} the band {band}: {verdict}",
+                description=f"{name} {side} the band {band}: {verdict}",
                 facts=facts,
                 verdict=verdict,
                 rows=tuple(rows[r].id for r in decisive),

@@ -29,6 +29,7 @@ EXPECTED: dict[str, set[tuple[str, tuple[str, ...]]]] = {
     "unused_criterion": {("unused_criterion", ("imaging_recent",))},
     "irrelevant_fact": {("irrelevant_fact", ("prior_relief_percent",))},
     "band-island": {("band-island", ("bmi",))},
+    "stale_acceptance": {("stale_acceptance", ("short_course", "long_course"))},
     "cycle": {("cycle", ("11",))},
     "unknown_reference": {("unknown_reference", ("14",)), ("unknown_reference", ("17",))},
     "type_error": {("type_error", ("16",)), ("type_error", ("20",))},
@@ -39,7 +40,8 @@ SEVERITY = {
     "conflict": "error", "overlap": "error", "gap": "error", "dead_row": "error",
     "shadowed_row": "warning", "redundant_row": "warning", "unreachable_outcome": "warning",
     "constant_criterion": "warning", "unused_fact": "warning", "unused_criterion": "warning",
-    "irrelevant_fact": "warning", "band-island": "warning", "cycle": "error",
+    "irrelevant_fact": "warning", "band-island": "warning",
+    "stale_acceptance": "warning", "cycle": "error",
     "unknown_reference": "error", "type_error": "error", "syntax_error": "error",
     "invalid": "error",
 }
