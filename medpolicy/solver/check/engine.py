@@ -180,7 +180,9 @@ class Checker:
             *unused_findings(self.table),
             *irrelevant_facts(self.table, self.read - relevant),
         ]
-        islands = IslandFinder(self.index, self.time_limit)
+        seeds = {r: [self.evidence.cases[t] for t in (Target("match", r), Target("decisive", r))
+                     if t in self.evidence.cases] for r in range(len(self.policy.rows))}
+        islands = IslandFinder(self.index, self.time_limit, seeds, self.prover, self.search)
         findings.extend(islands.findings())
         findings = apply_acceptances(self.policy, findings)
         policy = self.policy

@@ -17,7 +17,8 @@ to be islands. Exact on the abstraction: no sampling.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import clingo
@@ -28,11 +29,14 @@ from medpolicy.logic.domain import Domain, Interval
 from medpolicy.solver.check.cover import CaseReader, cover
 from medpolicy.solver.check.findings import Finding, Witness, quote
 from medpolicy.solver.check.rowindex import Point, RowIndex, bits
+from medpolicy.solver.check.search import Prover
 from medpolicy.solver.control import new_control
 from medpolicy.tables.expr import And, Compare, Expr, Member, Not, Or, Value
-from medpolicy.tables.model import OUTCOMES, Outcome
+from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES, Outcome
 
 KIND = "band-island"
+#: Boxes tried per row that names a bound, before asking the solver.
+_TRIES = 4
 _OUTCOME: dict[str, Outcome] = {o: o for o in OUTCOMES}
 Function = clingo.Function
 Number = clingo.Number
@@ -126,33 +130,107 @@ def _near(domain: Domain, k: int, side: str) -> Value:
 class IslandFinder:
     """Finds every reported band island of a table, each with three witness cases."""
 
-    def __init__(self, index: RowIndex, time_limit: float) -> None:
+    def __init__(self, index: RowIndex, time_limit: float,
+                 seeds: Mapping[int, Sequence[Point]] | None = None,
+                 prover: Prover | None = None, search: bool = True) -> None:
+        """``seeds``: known cases per row (where it matches or decides), tried first;
+        ``search=False`` leaves every candidate to the solver (for cross-checking)."""
         self.index = index
+        self.search = search
+        self.prover = prover or Prover(index)
         self.table = index.table
         self.time_limit = time_limit
+        self.seeds = seeds or {}
         self.named = conditions(self.table)
         self.candidates = candidates(self.table, self.named)
         self.solver_calls = 0
         self.models = 0
 
     def islands(self) -> dict[tuple[int, int], Point]:
-        """Every candidate that is an island, with the case of its lower neighbour."""
+        """Every candidate that is an island, with the case of its lower neighbour: cases
+        found by a cheap search (checked by exact evaluation) first, the solver for the
+        rest (it finds the others, or proves there are none)."""
         if not self.candidates:
             return {}
+        movers = list(self._movers())
+        found: dict[tuple[int, int], Point] = {}
+        for f, k in self.candidates if self.search else ():
+            rows = [r for r, g, j in movers if g == f and j in (k, k + 1)]
+            point = self._search(f, k, rows)
+            if point is not None:
+                found[(f, k)] = point
+        rest = [c for c in self.candidates if c not in found]
+        if rest:
+            found.update(self._solve(rest, movers))
+        return found
+
+    def _search(self, f: int, k: int, rows: Sequence[int]) -> Point | None:
+        """A case showing interval ``k`` of fact ``f`` is an island, tried from the known
+        cases of the rows that name its bounds and from their boxes (None: none found)."""
+        tried: set[Point] = set()
+        for r in rows:
+            for start in itertools.chain(self.seeds.get(r, ()), self._steered(r, f, k)):
+                point = (*start[:f], k - 1, *start[f + 1:])
+                if point in tried:
+                    continue
+                tried.add(point)
+                if self._shows(point, f, k):
+                    return point
+        return None
+
+    def _steered(self, r: int, f: int, k: int) -> Iterator[Point]:
+        """Cases where row ``r`` decides with fact ``f`` in interval k-1, k or k+1 (one its
+        box tells from a neighbour), steering clear of the rows that would win over it."""
+        index, prover = self.index, self.prover
+        avoid = index.neighbours(r) & self._stronger(r)
+        for box in (index.boxes[r] or [])[:_TRIES]:
+            allowed = box.get(f, index.full[f])
+            if {k - 1, k, k + 1} <= allowed:
+                continue
+            for v in sorted({k - 1, k, k + 1} & allowed):
+                point = prover.point({**box, f: frozenset({v})}, avoid)
+                if point is not None:
+                    yield point
+
+    def _stronger(self, r: int) -> int:
+        """Rows that win over row ``r`` where both match (earlier ones, under 'first')."""
+        index = self.index
+        if self.table.policy.hit_policy == "first":
+            return (1 << r) - 1
+        return sum(m for o, m in index.masks.items() if OUTCOME_RANK[o] > index.rank[r])
+
+    def _shows(self, low: Point, f: int, k: int) -> bool:
+        """The case (fact ``f`` in interval ``k - 1``) decides unlike itself with ``f`` in
+        ``k`` and like itself with ``f`` in ``k + 1``."""
+        verdicts = []
+        for v in (k - 1, k, k + 1):
+            outcome, _rows = self.index.outcome_at((*low[:f], v, *low[f + 1:]))
+            verdicts.append("pend" if outcome == "gap" else outcome)
+        return verdicts[0] == verdicts[2] != verdicts[1]
+
+    def _solve(self, candidates: Sequence[tuple[int, int]],
+               movers: Sequence[tuple[int, int, int]]) -> dict[tuple[int, int], Point]:
+        """The islands among ``candidates``, by one covering solve."""
         ctl = new_control("--models=0", "--configuration=frumpy")
         rows = list(range(len(self.table.policy.rows)))
+        wanted = set(candidates)
+        movers = [(r, f, j) for r, f, j in movers if (f, j) in wanted or (f, j - 1) in wanted]
+        moving = {r for r, _f, _j in movers}
         facts = [Function("world", [Function("band"), Function("blo")])]
         facts += [Function("world", [Function("shifted"), Function(w)]) for w in ("bin", "bhi")]
         for w in ("blo", "bin", "bhi"):
             world = Function(w)
             facts.append(Function("table", [world]))
-            facts.extend(Function("in", [world, Number(r)]) for r in rows)
+            # a row that names no candidate's bound matches in bin and bhi as in blo
+            facts.extend(Function("in", [world, Number(r)]) for r in rows
+                         if w == "blo" or r in moving)
             if self.table.policy.hit_policy == "first":
                 facts.extend(Function("next", [world, Number(r), Number(r + 1)])
                              for r in rows[:-1])
-        facts.extend(Function("cand", [Number(f), Number(k)]) for f, k in self.candidates)
+        facts.extend(Function("copied", [Number(r)]) for r in rows if r not in moving)
+        facts.extend(Function("cand", [Number(f), Number(k)]) for f, k in candidates)
         facts.extend(Function("moves", [Number(r), Number(f), Number(j)])
-                     for r, f, j in self._movers())
+                     for r, f, j in movers)
         with ctl.backend() as backend:
             self.table.emit_decide(backend)
             for symbol in facts:
@@ -163,7 +241,7 @@ class IslandFinder:
                     ("eval", [Function("shifted")]), ("islands", [])])
         atoms = ctl.symbolic_atoms
         targets = {}
-        for f, k in self.candidates:
+        for f, k in candidates:
             atom = atoms[Function("island", [Number(f), Number(k)])]
             if atom is not None:
                 targets[(f, k)] = atom.literal
