@@ -212,3 +212,37 @@ def test_several_tables_exit_with_the_worst(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["check", "esi", str(BROKEN / "dead_row.yaml")])
     assert result.exit_code == 1
     assert result.stdout.count("\ncheck ") + result.stdout.startswith("check ") == 2
+    as_json = runner.invoke(cli, ["check", "esi", str(BROKEN / "dead_row.yaml"), "--format",
+                                  "json"])
+    assert as_json.exit_code == 1
+    reports = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert [r["policy"]["id"] for r in reports] == ["esi", "broken-dead-row"]
+    assert [r["summary"]["errors"] for r in reports] == [0, 1]
+
+
+def test_incomplete_lint_is_said_in_every_format() -> None:
+    """A lint that ran out of time says what it left unchecked: a text line, a JSON key, and
+    a SARIF tool notification (the log still validates)."""
+    import dataclasses
+
+    from medpolicy import load_policy
+    from medpolicy.logic.compiler import CompiledTable
+    from medpolicy.solver.check import check_table, render_text
+    from medpolicy.solver.check.islands import IslandFinder
+    from medpolicy.solver.check.rowindex import RowIndex
+    from medpolicy.solver.check.sarif import to_sarif
+
+    finder = IslandFinder(RowIndex(CompiledTable(load_policy(SLIP))), 30.0)
+    assert finder.incomplete() == ""
+    finder.unsettled = [(0, 2)]
+    note = finder.incomplete()
+    assert note == ("band-island: 1 of 1 candidate bands were not settled within the time "
+                    "limit of 30 s and are not reported (ahi_rdi_x10 141..149); raise "
+                    "--time-limit to settle them")
+    report = dataclasses.replace(check_table(SLIP), incomplete=(note,))
+    assert f"Incomplete: {note}" in render_text(report).splitlines()
+    assert report.to_dict()["incomplete"] == [note]
+    sarif = to_sarif([report])
+    _sarif_validator().validate(sarif)
+    (invocation,) = sarif["runs"][0]["invocations"]
+    assert invocation["toolExecutionNotifications"][0]["message"]["text"] == note

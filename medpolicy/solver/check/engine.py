@@ -203,6 +203,7 @@ class Checker:
             findings=tuple(sorted(findings, key=_order)),
             stats=stats,
             engine=engine_versions(),
+            incomplete=tuple(filter(None, [islands.incomplete()])),
         )
 
 

@@ -139,6 +139,8 @@ class CheckReport:
     findings: tuple[Finding, ...]
     stats: CheckStats
     engine: tuple[tuple[str, str], ...] = ()
+    #: analyses that did not finish within the time limit (what they left unchecked)
+    incomplete: tuple[str, ...] = ()
 
     def count(self, severity: Severity) -> int:
         """Findings of this severity, accepted ones apart."""
@@ -182,6 +184,7 @@ class CheckReport:
             "summary": summary,
             "findings": [f.to_dict(self.policy_id) for f in self.findings
                          if f.severity in shown],
+            **({"incomplete": list(self.incomplete)} if self.incomplete else {}),
             "engine": dict(self.engine),
         }
 

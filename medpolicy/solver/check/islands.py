@@ -23,14 +23,14 @@ from dataclasses import dataclass
 
 import clingo
 
-from medpolicy.errors import Location
+from medpolicy.errors import Location, SolverError
 from medpolicy.logic.compiler import CompiledTable, encoding
 from medpolicy.logic.domain import Domain, Interval
-from medpolicy.solver.check.cover import CaseReader, cover
+from medpolicy.solver.check.cover import CaseReader
 from medpolicy.solver.check.findings import Finding, Witness, quote
 from medpolicy.solver.check.rowindex import Point, RowIndex, bits
 from medpolicy.solver.check.search import Prover
-from medpolicy.solver.control import new_control
+from medpolicy.solver.control import new_control, solve_models
 from medpolicy.tables.expr import And, Compare, Expr, Member, Not, Or, Value
 from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES, Outcome
 
@@ -145,6 +145,7 @@ class IslandFinder:
         self.candidates = candidates(self.table, self.named)
         self.solver_calls = 0
         self.models = 0
+        self.unsettled: list[tuple[int, int]] = []
 
     def islands(self) -> dict[tuple[int, int], Point]:
         """Every candidate that is an island, with the case of its lower neighbour: cases
@@ -245,12 +246,43 @@ class IslandFinder:
             atom = atoms[Function("island", [Number(f), Number(k)])]
             if atom is not None:
                 targets[(f, k)] = atom.literal
-        reader = self._reader(ctl)
-        found = cover(ctl, targets, lambda _key: reader, time_limit=self.time_limit,
-                      what="looking for band islands")
+        return self._cover(ctl, targets, self._reader(ctl))
+
+    def _cover(self, ctl: clingo.Control, targets: dict[tuple[int, int], int],
+               reader: CaseReader) -> dict[tuple[int, int], Point]:
+        """One covering solve (as ``cover.py``): a case for every island among the
+        targets. When it runs out of the time limit, the islands found so far are kept
+        and the targets still open are recorded in ``unsettled``, not reported."""
+        cases: dict[tuple[int, int], Point] = {}
+        open_targets = dict(targets)
+
+        def on_model(model: clingo.Model) -> bool:
+            self.models += 1
+            for key in [k for k, lit in open_targets.items() if model.is_true(lit)]:
+                cases[key] = reader.read(model)
+                del open_targets[key]
+            if not open_targets:
+                return False
+            model.context.add_clause(list(open_targets.values()))
+            return True
+
         self.solver_calls += 1
-        self.models += found.models
-        return found.cases
+        try:
+            solve_models(ctl, [], on_model, self.time_limit, "looking for band islands")
+        except SolverError:
+            self.unsettled = sorted(open_targets)
+        return cases
+
+    def incomplete(self) -> str:
+        """What the lint could not settle within the time limit ("" when it settled all)."""
+        if not self.unsettled:
+            return ""
+        bands = [f"{self.table.domains[f].fact.name} {band_text(self.table.domains[f], k)}"
+                 for f, k in self.unsettled]
+        shown = ", ".join(bands[:5]) + (", ..." if len(bands) > 5 else "")
+        return (f"band-island: {len(bands)} of {len(self.candidates)} candidate bands were not "
+                f"settled within the time limit of {self.time_limit:g} s and are not reported "
+                f"({shown}); raise --time-limit to settle them")
 
     def _movers(self) -> Iterator[tuple[int, int, int]]:
         """(row, fact, bound) for every row whose condition, criteria included, names a

@@ -98,6 +98,9 @@ def render_text(report: CheckReport, least: Severity = "warning") -> str:
         lines.append("")
         lines.append(f"Accepted ({len(report.accepted)})")
         lines.extend(_accepted(f) for f in report.accepted)
+    if report.incomplete:
+        lines.append("")
+        lines.extend(_escape(f"Incomplete: {note}") for note in report.incomplete)
     lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"

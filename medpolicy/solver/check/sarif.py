@@ -103,11 +103,19 @@ def to_sarif(reports: Sequence[CheckReport], base: Path | None = None) -> dict[s
     versions = dict(reports[0].engine) if reports else {}
     if "medpolicy" in versions:
         driver["version"] = versions["medpolicy"]
+    run: dict[str, Any] = {"tool": {"driver": driver}}
+    notes = [note for report in reports for note in report.incomplete]
+    if notes:
+        run["invocations"] = [{
+            "executionSuccessful": True,
+            "toolExecutionNotifications": [{"level": "warning", "message": {"text": note}}
+                                           for note in notes],
+        }]
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": driver},
+            **run,
             "results": [_result(f, report, index[f.kind], base)
                         for report in reports for f in report.findings],
             "properties": {"policies": [
