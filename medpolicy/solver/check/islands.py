@@ -37,6 +37,9 @@ from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES, Outcome
 KIND = "band-island"
 #: Boxes tried per row that names a bound, before asking the solver.
 _TRIES = 4
+#: Rows naming a candidate's bounds whose boxes are searched (the others give their
+#: known cases only).
+_STEERED_ROWS = 3
 _OUTCOME: dict[str, Outcome] = {o: o for o in OUTCOMES}
 Function = clingo.Function
 Number = clingo.Number
@@ -169,8 +172,9 @@ class IslandFinder:
         """A case showing interval ``k`` of fact ``f`` is an island, tried from the known
         cases of the rows that name its bounds and from their boxes (None: none found)."""
         tried: set[Point] = set()
-        for r in rows:
-            for start in itertools.chain(self.seeds.get(r, ()), self._steered(r, f, k)):
+        for number, r in enumerate(rows):
+            steered = self._steered(r, f, k) if number < _STEERED_ROWS else iter(())
+            for start in itertools.chain(self.seeds.get(r, ()), steered):
                 point = (*start[:f], k - 1, *start[f + 1:])
                 if point in tried:
                     continue
