@@ -16,6 +16,10 @@ second, on the ``variant`` part, the open questions about facts. A question
 the solver leaves open holds in no complete case: that is how dead, shadowed
 and redundant rows, gaps that cannot occur and irrelevant facts are proved.
 Each solve has a time limit and fails with a clear message beyond it.
+
+Then the band-island lint (``islands.py``, its own control and time limit: when
+it runs out the report says what it left unsettled) adds its findings, and the
+table's ``check.accept`` entries mark the findings they accept (``accept.py``).
 """
 
 from __future__ import annotations
