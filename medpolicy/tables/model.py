@@ -85,6 +85,18 @@ class Otherwise:
 
 
 @dataclass(frozen=True)
+class Acceptance:
+    """A reviewed ``check`` finding the table accepts (``check: {accept: [...]}``), and why."""
+
+    kind: str
+    reason: str
+    rows: tuple[str, ...] = ()
+    criteria: tuple[str, ...] = ()
+    fact: str | None = None
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Policy:
     """A loaded, validated decision table."""
 
@@ -102,6 +114,7 @@ class Policy:
     description: str = ""
     path: str = "<memory>"
     sha256: str = ""
+    accepted: tuple[Acceptance, ...] = ()
 
     @cached_property
     def fact_map(self) -> Mapping[str, Fact]:

@@ -24,6 +24,7 @@ from medpolicy.tables.model import (
     Policy,
     Row,
 )
+from medpolicy.tables.validate_accept import read_acceptances
 from medpolicy.tables.validate_criteria import read_condition, read_criteria
 from medpolicy.tables.validate_expr import ExpressionChecker
 from medpolicy.tables.validate_facts import read_facts
@@ -42,6 +43,7 @@ TOP_KEYS = (
     "rows",
     "hit_policy",
     "otherwise",
+    "check",
 )
 REQUIRED_KEYS = ("id", "title", "version", "facts", "rows")
 ROW_KEYS = ("id", "when", "outcome", "reason", "sources")
@@ -78,6 +80,7 @@ def validate_policy(document: Document, sha256: str = "") -> Policy:
     hit_policy: HitPolicy = c.choice(root, "hit_policy", "", HIT_POLICIES) or "priority"
     header = _header(c, root)
     codes = c.text_list(root, "codes", "", allow_int=True, expected="a code (a text or a number)")
+    accepted = read_acceptances(c, root, facts, names, [row.id for row in rows])
     if c.problems:
         raise ValidationError(sorted_problems(c.problems))
     return Policy(
@@ -95,6 +98,7 @@ def validate_policy(document: Document, sha256: str = "") -> Policy:
         description=header.get("description", ""),
         path=document.file,
         sha256=sha256,
+        accepted=accepted,
     )
 
 

@@ -63,7 +63,7 @@ def test_text_groups_by_severity_errors_first(runner: CliRunner, tmp_path: Path)
     table["hit_policy"] = "first"
     path = tmp_path / "mixed.yaml"
     path.write_text(yaml.safe_dump(table, sort_keys=False))
-    result = runner.invoke(cli, ["check", str(path)])
+    result = runner.invoke(cli, ["check", str(path), "--severity", "info"])
     assert result.exit_code == 1
     text = result.stdout
     assert text.index("Errors (") < text.index("Warnings (") < text.index("Info (")
@@ -79,7 +79,7 @@ def test_severity_hides_lesser_findings_but_not_from_the_summary(
                           "reason": "Radicular pain."})
     path = tmp_path / "with-conflicts.yaml"
     path.write_text(yaml.safe_dump(table, sort_keys=False))
-    everything = runner.invoke(cli, ["check", str(path)])
+    everything = runner.invoke(cli, ["check", str(path), "--severity", "info"])
     shown = runner.invoke(cli, ["check", str(path), "--severity", "warning"])
     as_json = runner.invoke(cli, ["check", str(path), "--severity", "warning", "--format", "json"])
     assert everything.exit_code == shown.exit_code == as_json.exit_code == 0

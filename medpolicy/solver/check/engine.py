@@ -16,6 +16,10 @@ second, on the ``variant`` part, the open questions about facts. A question
 the solver leaves open holds in no complete case: that is how dead, shadowed
 and redundant rows, gaps that cannot occur and irrelevant facts are proved.
 Each solve has a time limit and fails with a clear message beyond it.
+
+Then the band-island lint (``islands.py``, its own control and time limit: when
+it runs out the report says what it left unsettled) adds its findings, and the
+table's ``check.accept`` entries mark the findings they accept (``accept.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 
 from medpolicy.errors import ValidationError
 from medpolicy.logic.compiler import CompiledTable
+from medpolicy.solver.check.accept import apply_acceptances
 from medpolicy.solver.check.evidence import (
     Evidence,
     Target,
@@ -37,6 +42,7 @@ from medpolicy.solver.check.evidence import (
 )
 from medpolicy.solver.check.explain import Explainer
 from medpolicy.solver.check.findings import KINDS, CheckReport, CheckStats, Finding
+from medpolicy.solver.check.islands import IslandFinder
 from medpolicy.solver.check.pairs import DEFAULT_MAX_PAIRS, box_points, candidate_pairs
 from medpolicy.solver.check.program import CheckProgram
 from medpolicy.solver.check.rowindex import DNF_CAP, Point, RowIndex
@@ -178,14 +184,20 @@ class Checker:
             *unused_findings(self.table),
             *irrelevant_facts(self.table, self.read - relevant),
         ]
+        seeds = {r: [self.evidence.cases[t] for t in (Target("match", r), Target("decisive", r))
+                     if t in self.evidence.cases] for r in range(len(self.policy.rows))}
+        islands = IslandFinder(self.index, self.time_limit, seeds, self.prover, self.search)
+        findings.extend(islands.findings())
+        findings = apply_acceptances(self.policy, findings)
         policy = self.policy
         stats = CheckStats(
             rows=len(policy.rows),
             facts=len(policy.facts),
             criteria=len(policy.criteria),
             candidate_pairs=len(self.pairs),
-            solver_calls=self._program.solver_calls if self._program else 0,
-            models=self._program.models if self._program else 0,
+            solver_calls=(self._program.solver_calls if self._program else 0)
+            + islands.solver_calls,
+            models=(self._program.models if self._program else 0) + islands.models,
         )
         return CheckReport(
             policy_id=policy.id,
@@ -195,6 +207,7 @@ class Checker:
             findings=tuple(sorted(findings, key=_order)),
             stats=stats,
             engine=engine_versions(),
+            incomplete=tuple(filter(None, [islands.incomplete()])),
         )
 
 
@@ -219,11 +232,14 @@ def check_table(
 ) -> CheckReport:
     """Load and check a table file (or bundled name); validation problems become findings.
 
-    A file that cannot be read or parsed raises ``LoadError`` as usual.
+    A file that cannot be read or parsed raises ``LoadError`` as usual, and a table whose
+    ``check`` section is wrong raises its ``ValidationError``.
     """
     try:
         policy = load_policy(path_or_name)
     except ValidationError as error:
+        if any(p.location.path.startswith("check") for p in error.problems):
+            raise  # a bad check.accept entry is bad input for check itself (exit 2)
         file = error.problems[0].location.file if error.problems else str(path_or_name)
         return CheckReport(
             policy_id=Path(file).stem,

@@ -36,6 +36,9 @@ KINDS: dict[str, str] = {
     "unused_fact": "a declared fact that no row reads",
     "unused_criterion": "a defined criterion that no row uses",
     "irrelevant_fact": "a fact that rows read but that can never change a verdict",
+    "band-island": "a band of a fact, bounded by different conditions, that decides unlike "
+    "the bands on both sides of it",
+    "stale_acceptance": "an accepted finding (check.accept) that no longer occurs",
     "cycle": "criteria that depend on each other in a cycle",
     "unknown_reference": "a name or source that is not declared",
     "type_error": "a condition that compares a fact with a value of the wrong kind",
@@ -83,6 +86,8 @@ class Finding:
     witnesses: tuple[Witness, ...] = ()
     hint: str = ""
     outcome: str = ""
+    #: the reason of the table's check.accept entry that accepts it ("" when not accepted)
+    accepted: str = ""
 
     @property
     def where(self) -> str:
@@ -104,6 +109,10 @@ class Finding:
             data["outcome"] = self.outcome
         if self.hint:
             data["hint"] = self.hint
+        if self.accepted:
+            data["accepted"] = {"reason": self.accepted}
+        elif self.severity == "info":
+            data["hidden_by_default"] = True
         return data
 
 
@@ -130,18 +139,26 @@ class CheckReport:
     findings: tuple[Finding, ...]
     stats: CheckStats
     engine: tuple[tuple[str, str], ...] = ()
+    #: analyses that did not finish within the time limit (what they left unchecked)
+    incomplete: tuple[str, ...] = ()
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        """Findings of this severity, accepted ones apart."""
+        return sum(1 for f in self.findings if f.severity == severity and not f.accepted)
+
+    @property
+    def accepted(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.accepted)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == "error")
+        return tuple(f for f in self.findings if f.severity == "error" and not f.accepted)
 
     def failed(self, strict: bool = False) -> bool:
-        """Errors were found (with ``strict``, warnings count too)."""
+        """Errors were found (with ``strict``, warnings count too); accepted ones do not
+        count."""
         bad = {"error", "warning"} if strict else {"error"}
-        return any(f.severity in bad for f in self.findings)
+        return any(f.severity in bad and not f.accepted for f in self.findings)
 
     def kinds(self) -> Counter[str]:
         return Counter(f.kind for f in self.findings)
@@ -150,6 +167,13 @@ class CheckReport:
         """The output of ``check --format json``: findings down to severity ``least``, the
         summary counting every finding."""
         shown = SEVERITIES[: SEVERITIES.index(least) + 1]
+        summary = {
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+            "info": self.count("info"),
+        }
+        if self.accepted:
+            summary["accepted"] = len(self.accepted)
         return {
             "policy": {
                 "id": self.policy_id,
@@ -157,13 +181,10 @@ class CheckReport:
                 "sha256": self.sha256,
                 "path": self.path,
             },
-            "summary": {
-                "errors": self.count("error"),
-                "warnings": self.count("warning"),
-                "info": self.count("info"),
-            },
+            "summary": summary,
             "findings": [f.to_dict(self.policy_id) for f in self.findings
                          if f.severity in shown],
+            **({"incomplete": list(self.incomplete)} if self.incomplete else {}),
             "engine": dict(self.engine),
         }
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import yaml
@@ -15,12 +16,13 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def summary_line(report: CheckReport) -> str:
-    """``2 errors, 1 warning, 0 info`` (or ``no findings``)."""
+    """``2 errors, 1 warning, 0 info`` (``, 1 accepted`` when some are), or ``no findings``."""
     if not report.findings:
         return "no findings"
     errors, warnings = report.count("error"), report.count("warning")
-    return (f"{errors} error{'s' if errors != 1 else ''}, "
+    line = (f"{errors} error{'s' if errors != 1 else ''}, "
             f"{warnings} warning{'s' if warnings != 1 else ''}, {report.count('info')} info")
+    return line + (f", {len(report.accepted)} accepted" if report.accepted else "")
 
 
 def witness_yaml(case: Mapping[str, object]) -> str:
@@ -68,19 +70,77 @@ def _finding(finding: Finding, policy_id: str) -> list[str]:
     return lines
 
 
-def render_text(report: CheckReport, least: Severity = "info") -> str:
-    """The report as terminal text, errors first, down to severity ``least``; ends with the
-    summary line (which counts every finding)."""
+def render_text(report: CheckReport, least: Severity = "warning") -> str:
+    """The report as terminal text, errors first, down to severity ``least`` (findings
+    below it summarized in one line); findings of one kind about the same row or
+    criterion grouped under a count; accepted findings last, one line each. Ends with
+    the summary line (which counts every finding that is not accepted)."""
     name = f"{report.policy_id} {report.version}".strip()
     lines = [f"check {name} ({report.path}): {summary_line(report)}"]
-    for severity in SEVERITIES[: SEVERITIES.index(least) + 1]:
-        group = [f for f in report.findings if f.severity == severity]
+    open_findings = [f for f in report.findings if not f.accepted]
+    shown = SEVERITIES[: SEVERITIES.index(least) + 1]
+    for severity in shown:
+        group = [f for f in open_findings if f.severity == severity]
         if not group:
             continue
         lines.append("")
         lines.append(f"{_HEADINGS[severity]} ({len(group)})")
-        for finding in group:
-            lines.extend(_finding(finding, report.policy_id))
+        for subject, members in _by_subject(group):
+            if len(members) > 1:
+                lines.append(f"{severity}[{members[0].kind}] x{len(members)} about {subject}:")
+            for finding in members:
+                lines.extend(_finding(finding, report.policy_id))
+    hidden = [f for f in open_findings if f.severity not in shown]
+    if hidden:
+        lines.append("")
+        lines.append(hidden_line(hidden))
+    if report.accepted:
+        lines.append("")
+        lines.append(f"Accepted ({len(report.accepted)})")
+        lines.extend(_accepted(f) for f in report.accepted)
+    if report.incomplete:
+        lines.append("")
+        lines.extend(_escape(f"Incomplete: {note}") for note in report.incomplete)
     lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
+
+
+def hidden_line(hidden: Sequence[Finding]) -> str:
+    """One line for the findings not shown: counts by severity and kind, and how to show
+    them."""
+    parts = []
+    for severity in SEVERITIES:
+        kinds = Counter(f.kind for f in hidden if f.severity == severity)
+        if kinds:
+            counts = ", ".join(f"{n:,} {kind}" for kind, n in sorted(kinds.items()))
+            parts.append(f"{severity}: {counts}")
+    least = SEVERITIES[max(SEVERITIES.index(f.severity) for f in hidden)]
+    return f"Not shown ({'; '.join(parts)}): show them with --severity {least}"
+
+
+def _by_subject(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Findings grouped by kind and what they are first about (a row, criterion or fact),
+    in order of first appearance."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.rows:
+            subject = f"row '{finding.rows[0]}'"
+        elif finding.criteria:
+            subject = f"criterion '{finding.criteria[0]}'"
+        elif finding.facts:
+            subject = f"fact '{finding.facts[0]}'"
+        else:
+            subject = f"line {finding.locations[0].line}" if finding.locations else "the table"
+        groups.setdefault((finding.kind, subject), []).append(finding)
+    return [(subject, members) for (_kind, subject), members in groups.items()]
+
+
+def _accepted(finding: Finding) -> str:
+    where = f"  {finding.where}" if finding.where else ""
+    return _escape(f"accepted[{finding.kind}]{where}  {finding.accepted}")
+
+
+def _escape(text: str) -> str:
+    """Control characters (newlines included) shown as escapes, so one line stays one."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -28,6 +28,8 @@ EXPECTED: dict[str, set[tuple[str, tuple[str, ...]]]] = {
     "unused_fact": {("unused_fact", ("bmi",))},
     "unused_criterion": {("unused_criterion", ("imaging_recent",))},
     "irrelevant_fact": {("irrelevant_fact", ("prior_relief_percent",))},
+    "band-island": {("band-island", ("bmi",))},
+    "stale_acceptance": {("stale_acceptance", ("short_course", "long_course"))},
     "cycle": {("cycle", ("11",))},
     "unknown_reference": {("unknown_reference", ("14",)), ("unknown_reference", ("17",))},
     "type_error": {("type_error", ("16",)), ("type_error", ("20",))},
@@ -38,8 +40,10 @@ SEVERITY = {
     "conflict": "error", "overlap": "error", "gap": "error", "dead_row": "error",
     "shadowed_row": "warning", "redundant_row": "warning", "unreachable_outcome": "warning",
     "constant_criterion": "warning", "unused_fact": "warning", "unused_criterion": "warning",
-    "irrelevant_fact": "warning", "cycle": "error", "unknown_reference": "error",
-    "type_error": "error", "syntax_error": "error", "invalid": "error",
+    "irrelevant_fact": "warning", "band-island": "warning",
+    "stale_acceptance": "warning", "cycle": "error",
+    "unknown_reference": "error", "type_error": "error", "syntax_error": "error",
+    "invalid": "error",
 }
 SEMANTIC = [name for name in EXPECTED if name not in
             ("cycle", "unknown_reference", "type_error", "syntax_error", "invalid")]
@@ -115,6 +119,10 @@ def _demonstrates(policy: Policy, finding: Finding, witness: Witness, tmp_path: 
         assert finding.rows[0] in matched - deciding
     elif finding.kind == "redundant_row":
         assert finding.rows[0] in deciding
+    elif finding.kind == "band-island":
+        inside = witness.id.endswith("-2")
+        verdicts = {w.verdict for w in finding.witnesses if w.id.endswith("-2") == inside}
+        assert verdicts == {decision.verdict}
 
 
 @pytest.mark.parametrize("name", SEMANTIC)
@@ -123,7 +131,8 @@ def test_witnesses_decided_demonstrate_the_finding(name: str, tmp_path: Path) ->
     policy = load_policy(BROKEN / f"{name}.yaml")
     report = check_policy(policy, witnesses=3)
     with_witnesses = [f for f in report.findings if f.witnesses]
-    expected = name in ("conflict", "overlap", "gap", "shadowed_row", "redundant_row")
+    expected = name in ("conflict", "overlap", "gap", "shadowed_row", "redundant_row",
+                        "band-island")
     assert bool(with_witnesses) == expected
     for finding in with_witnesses:
         assert 1 <= len(finding.witnesses) <= 3

@@ -26,7 +26,8 @@ def _key(finding: Finding) -> check_reference.Key:
 
 def _assert_agrees(policy: Policy, checker: Checker) -> None:
     report = checker.run()
-    found = {_key(f) for f in report.findings}
+    # band islands have their own brute-force property test (test_islands.py)
+    found = {_key(f) for f in report.findings if f.kind != "band-island"}
     assert found == check_reference.expected_findings(policy)
     for finding in report.findings:
         _assert_witnesses_show(policy, finding)
