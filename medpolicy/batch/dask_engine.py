@@ -40,13 +40,17 @@ from medpolicy.tables.model import Policy
 DEFAULT_DASK_WORKERS = 2
 #: Chunks in flight per worker thread.
 _IN_FLIGHT_PER_THREAD = 3
+#: The scheduler's HTTP server on loopback at a free port, with no dashboard.
+LOOPBACK_HTTP = {"dashboard": False, "dashboard_address": "127.0.0.1:0"}
 #: Seconds to wait for a scheduler to answer.
 CONNECT_TIMEOUT = 30
 
 
 @contextlib.contextmanager
 def dask_client(
-    scheduler: str | None = None, workers: int = DEFAULT_DASK_WORKERS
+    scheduler: str | None = None,
+    workers: int = DEFAULT_DASK_WORKERS,
+    timeout: float = CONNECT_TIMEOUT,
 ) -> Iterator[Client]:
     """A client of ``scheduler`` (``tcp://host:port``), else of a new local cluster.
 
@@ -59,12 +63,14 @@ def dask_client(
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # No dashboard; its HTTP server (health checks) on loopback, any free port.
+            scheduler_kwargs=LOOPBACK_HTTP,
             silence_logs=logging.ERROR,
         ) as cluster, Client(cluster) as client:
             yield client
         return
     try:
-        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        client = Client(scheduler, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as error:
         raise InputError(
             [Problem(Location("--scheduler"), f"cannot reach the Dask scheduler: {error}",

@@ -87,6 +87,9 @@ def cases_table(cases: Iterable[Case], policy: Policy) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+_KIND = {"bool": "yes/no", "int": "number", "enum": "enum"}
+
+
 def _fits(fact: Fact, kind: pa.DataType) -> bool:
     if pa.types.is_null(kind):
         return True
@@ -112,8 +115,9 @@ def _check_types(schema: pa.Schema, policy: Policy, source: str) -> None:
         elif not _fits(fact, column.type):
             hint = ("a pandas column with gaps is float: use the nullable Int64 type"
                     if fact.type == "int" and pa.types.is_floating(column.type) else None)
-            problems.append(Problem(where, f"column '{column.name}' has the wrong type for "
-                                    f"a {fact.type} fact", expected=str(fact_type(fact)),
+            message = (f"column '{column.name}' has the wrong type for the "
+                       f"{_KIND[fact.type]} fact '{fact.name}'")
+            problems.append(Problem(where, message, expected=str(fact_type(fact)),
                                     found=str(column.type), hint=hint))
     if problems:
         raise ValidationError(problems)
