@@ -9,6 +9,11 @@ error. The result has the input's index and the columns ``RESULT_COLUMNS``
 (nested ``decide`` JSON as JSON text); a bad row is an error row in place,
 with ``line`` its 1-based position (in its partition, for Dask).
 
+``case_dtypes(policy)`` gives each column's nullable pandas type; cast a
+frame with it before ``dd.from_pandas``, since Dask turns object columns
+(Python booleans with gaps) into text, which is rejected for yes/no and
+number facts.
+
 A pandas frame is decided in this process on one grounded ``Decider``; a
 Dask frame partition by partition wherever Dask runs it, one grounded
 ``Decider`` per worker process (``batch.cache``).
@@ -16,6 +21,7 @@ Dask frame partition by partition wherever Dask runs it, one grounded
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +30,8 @@ import pandas as pd
 from medpolicy.batch.cache import BatchJob, decide_records
 from medpolicy.batch.columns import RESULT_COLUMNS, case_json, check_columns, is_null, result_row
 from medpolicy.batch.engine import BatchOptions
-from medpolicy.batch.records import JsonLinesParser, Record
+from medpolicy.batch.records import CASE_COLUMNS, JsonLinesParser, Record
+from medpolicy.errors import Location, Problem, ValidationError
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 from medpolicy.solver.decide.decider import DEFAULT_MAX_ALTERNATIVES
 from medpolicy.tables.loader import load_policy
@@ -47,11 +54,47 @@ def decide_frame(
     """
     table = policy if isinstance(policy, Policy) else load_policy(policy)
     check_columns([str(c) for c in frame.columns], table, FRAME_SOURCE)
+    _check_dtypes(frame, table)
     options = BatchOptions(max_alternatives=max_alternatives, time_limit=time_limit)
     job = BatchJob.of(table, JsonLinesParser(FRAME_SOURCE), options)
     if isinstance(frame, pd.DataFrame):
         return decide_partition(frame, job)
     return frame.map_partitions(decide_partition, job, meta=result_meta())
+
+
+def case_dtypes(policy: Policy, columns: Iterable[object] | None = None) -> dict[str, str]:
+    """The pandas dtype of each column of a case frame (of ``columns``), for ``frame.astype``.
+
+    Nullable types (``boolean``, ``Int64``, ``string``) keep gaps as ``NA``
+    without turning yes/no or number columns into text or floats, also when
+    Dask converts object columns to strings.
+    """
+    kinds = {"bool": "boolean", "int": "Int64", "enum": "string"}
+    types = {name: "string" for name in CASE_COLUMNS}
+    types.update({fact.name: kinds[fact.type] for fact in policy.facts})
+    if columns is None:
+        return types
+    return {str(c): types[str(c)] for c in columns if str(c) in types}
+
+
+def _check_dtypes(frame: Any, policy: Policy) -> None:
+    """Yes/no and number facts in text columns are rejected (as Dask makes of object columns)."""
+    problems = []
+    for number, (name, dtype) in enumerate(frame.dtypes.items(), start=1):
+        fact = policy.fact_map.get(str(name))
+        if fact is not None and fact.type != "enum" and isinstance(dtype, pd.StringDtype):
+            problems.append(Problem(
+                Location(FRAME_SOURCE, path=f"column {number}"),
+                f"column '{name}' holds text, not the values of a {_KIND[fact.type]} fact",
+                expected=case_dtypes(policy)[fact.name], found=str(dtype),
+                hint="cast with frame.astype(case_dtypes(policy, frame.columns)) before "
+                     "dd.from_pandas (Dask turns object columns into text)",
+            ))
+    if problems:
+        raise ValidationError(problems)
+
+
+_KIND = {"bool": "yes/no", "int": "number"}
 
 
 def result_meta() -> pd.DataFrame:
