@@ -50,7 +50,7 @@ CONNECT_TIMEOUT = 30
 def dask_client(
     scheduler: str | None = None,
     workers: int = DEFAULT_DASK_WORKERS,
-    timeout: float = CONNECT_TIMEOUT,
+    timeout: float | None = None,
 ) -> Iterator[Client]:
     """A client of ``scheduler`` (``tcp://host:port``), else of a new local cluster.
 
@@ -70,7 +70,7 @@ def dask_client(
             yield client
         return
     try:
-        client = Client(scheduler, timeout=timeout)
+        client = Client(scheduler, timeout=timeout or CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as error:
         raise InputError(
             [Problem(Location("--scheduler"), f"cannot reach the Dask scheduler: {error}",

@@ -15,7 +15,7 @@ import io
 import json
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from medpolicy.batch.dispatch import Engine, InputFormat, open_input, run_engine
 from medpolicy.batch.engine import DEFAULT_CHUNK_SIZE, BatchOptions, BatchResult
@@ -53,23 +53,27 @@ def run_impact(
     options: BatchOptions | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     examples: int = DEFAULT_EXAMPLES,
+    client: Any = None,
 ) -> Impact:
-    """Every verdict transition of the input's cases from ``old`` to ``new``."""
+    """Every verdict transition of the input's cases from ``old`` to ``new``.
+
+    ``client``: a ``distributed.Client`` to run the Dask engine on (else one
+    is started, or connected to ``scheduler``).
+    """
     old_label, new_label = policy_label(old), policy_label(new)
     if old_label == new_label:
         old_label, new_label = f"{old_label} ({old.path})", f"{new_label} ({new.path})"
     tally = ImpactTally(old_label, new_label, examples)
     with contextlib.ExitStack() as stack:
         runs: list[Generator[BatchResult, None, None]] = []
-        client = None
-        if engine == "dask":
+        if engine == "dask" and client is None:
             from medpolicy.batch.dask_engine import DEFAULT_DASK_WORKERS, dask_client
 
             client = stack.enter_context(dask_client(scheduler, workers or DEFAULT_DASK_WORKERS))
         for policy in (old, new):
             stream = stack.enter_context(opener())
             parser, records = open_input(stream, fmt, policy, source)
-            if client is not None:
+            if engine == "dask":
                 from medpolicy.batch.dask_engine import run_batch_dask
 
                 run = run_batch_dask(policy, parser, records, client=client, options=options,
