@@ -125,3 +125,29 @@ def test_run_batch_dask_rejects_nonsense_arguments(esi: Policy, dask_client: Cli
         list(run_batch_dask(esi, parser, records, workers=0))
     with pytest.raises(ValueError, match="chunk_size"):
         list(run_batch_dask(esi, parser, records, client=dask_client, chunk_size=0))
+
+
+def test_a_killed_worker_loses_no_record(esi: Policy, stream: bytes) -> None:
+    """A worker process killed mid-run: its chunks run elsewhere; every record comes back once."""
+    import logging
+    import os
+    import signal
+
+    from distributed import LocalCluster
+
+    from medpolicy.batch.dask_engine import LOOPBACK_HTTP
+
+    data = stream[: len(stream) // 2]
+    expected = [r.text for r in _local(esi, data)]
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, scheduler_kwargs=LOOPBACK_HTTP,
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
+        pids = client.run(os.getpid)
+        parser, records = open_records(io.BytesIO(data), "jsonl", esi, "in.jsonl")
+        texts = []
+        for number, result in enumerate(run_batch_dask(esi, parser, records, client=client,
+                                                       chunk_size=20), start=1):
+            if number == 100:
+                os.kill(next(iter(pids.values())), signal.SIGKILL)
+            texts.append(result.text)
+    assert texts == expected
