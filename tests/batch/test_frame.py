@@ -117,8 +117,8 @@ def test_policy_may_be_a_bundled_name(esi: Policy) -> None:
 
 
 def test_importing_medpolicy_batch_loads_neither_pandas_nor_dask_nor_pyarrow() -> None:
-    """decide_frame is served lazily: the package import stays cheap."""
-    script = ("import medpolicy.batch, sys, json; "
+    """decide_frame is served lazily; the batch and impact commands load them only when used."""
+    script = ("import medpolicy.batch, medpolicy.cli.batch, medpolicy.cli.impact, sys, json; "
               "print(json.dumps(sorted(m for m in sys.modules "
               "if m.split('.')[0] in ('pandas', 'dask', 'distributed', 'pyarrow'))))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
