@@ -4,8 +4,9 @@
 workers and yields a ``BatchResult`` per record in input order, as
 ``run_batch`` does; at most a few chunks per worker are in flight, so memory
 stays bounded however long the input is. The table, parser and options
-travel once to every worker (``Client.scatter``, broadcast); each worker
-process grounds one ``Decider`` for them on its first chunk and reuses it
+travel once as the result of one task, which the chunk tasks depend on
+(a lost copy is recomputed, unlike scattered data); each worker process
+grounds one ``Decider`` for them on its first chunk and reuses it
 (``batch.cache``). A worker that dies has its chunks retried elsewhere by
 the scheduler; a chunk that keeps killing workers stops the run with a
 ``SolverError``.
@@ -67,6 +68,7 @@ def dask_client(
             scheduler_kwargs=LOOPBACK_HTTP,
             silence_logs=logging.ERROR,
         ) as cluster, Client(cluster) as client:
+            client.wait_for_workers(workers, timeout=CONNECT_TIMEOUT)
             yield client
         return
     try:
@@ -79,6 +81,11 @@ def dask_client(
         ) from None
     with client:
         yield client
+
+
+def _held(job: BatchJob) -> BatchJob:
+    """The job itself, kept in a worker's memory for the chunk tasks that need it."""
+    return job
 
 
 def _threads(client: Client) -> int:
@@ -115,7 +122,9 @@ def run_batch_dask(
 
 def _run(client: Client, job: BatchJob, records: Iterable[Record],
          chunk_size: int) -> Generator[BatchResult, None, None]:
-    shared = client.scatter(job, broadcast=True, hash=False)
+    # The job is a task's result, not scattered data: a worker that dies holding
+    # it cannot lose it for good (the scheduler recomputes it from the task).
+    shared = client.submit(_held, job, pure=False)
     limit = _threads(client) * _IN_FLIGHT_PER_THREAD
     pending: deque[Future[list[BatchResult]]] = deque()
     try:
