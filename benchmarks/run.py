@@ -24,7 +24,7 @@ from benchmarks.report import Section, print_table, write_json
 from medpolicy.tables.loader import load_policy
 from medpolicy.tables.model import Policy
 
-SECTIONS = ("decide", "baselines", "scaling", "batch", "cold")
+SECTIONS = ("decide", "baselines", "scaling", "batch", "scale", "cold")
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
 
 
@@ -51,6 +51,7 @@ def _sections(
 ) -> dict[str, Callable[[], Section]]:
     from benchmarks.inprocess import baselines_section, decide_section
     from benchmarks.processes import batch_section, cold_section
+    from benchmarks.scale_bench import scale_section
     from benchmarks.scaling import scaling_section
 
     profile = arguments.out if arguments.profile else None
@@ -60,6 +61,7 @@ def _sections(
         "baselines": lambda: baselines_section(policy, sizes, seed),
         "scaling": lambda: scaling_section(policy, sizes, seed),
         "batch": lambda: batch_section(policy, sizes, seed, work),
+        "scale": lambda: scale_section(policy, sizes, seed, work),
         "cold": lambda: cold_section(sizes),
     }
 

@@ -33,3 +33,7 @@ def esi() -> Policy:
 def esi_decider(esi: Policy) -> Decider:
     """One grounded Decider for esi, shared by the tests that only decide."""
     return Decider(esi)
+
+
+# The Dask cluster fixtures (dask_client, dask_scheduler), shared by tests/batch and tests/cli.
+from tests.dask_fixtures import dask_client, dask_scheduler  # noqa: E402, F401

@@ -12,28 +12,28 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import BinaryIO
 
 import click
 
+from medpolicy.batch.dispatch import (
+    ENGINES,
+    INPUT_FORMATS,
+    guess_input_format,
+    open_input,
+    result_writer,
+    run_engine,
+)
 from medpolicy.batch.engine import (
     DEFAULT_CHUNK_SIZE,
     BatchOptions,
     BatchResult,
     BatchSummary,
-    default_workers,
-    run_batch,
 )
-from medpolicy.batch.output import atomic_output
-from medpolicy.batch.records import (
-    FORMATS,
-    ByteCount,
-    guess_format,
-    open_records,
-)
+from medpolicy.batch.records import ByteCount
 from medpolicy.cli.app import time_limit_option
 from medpolicy.solver.decide.decider import DEFAULT_MAX_ALTERNATIVES
 from medpolicy.tables.loader import load_policy
@@ -48,9 +48,15 @@ from medpolicy.tables.loader import load_policy
                    "instead of stdout.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes, each with its own grounded table "
-                   "(default: one per core; 1 decides in this process).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Input format (default: csv for a .csv file, else jsonl).")
+                   "(default: one per core; 1 decides in this process; "
+                   "--engine dask: the local cluster's workers, default 2).")
+@click.option("--format", "fmt", type=click.Choice(INPUT_FORMATS), default=None,
+              help="Input format (default: by the file's ending, .csv, .parquet, else jsonl).")
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
+              help="Where cases are decided: local processes, or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDR", default=None,
+              help="With --engine dask: the address of a running Dask scheduler "
+                   "(tcp://HOST:PORT) instead of a local cluster.")
 @click.option("--max-alternatives", type=click.IntRange(min=1),
               default=DEFAULT_MAX_ALTERNATIVES, show_default=True,
               help="At most this many documentation alternatives per pend.")
@@ -58,14 +64,16 @@ from medpolicy.tables.loader import load_policy
 @click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK_SIZE,
               show_default=True, help="Cases sent to a worker at a time.")
 def batch_command(policy: str, input_path: Path, output: Path | None, workers: int | None,
-                  fmt: str | None, max_alternatives: int, time_limit: float,
-                  chunk_size: int) -> None:
+                  fmt: str | None, engine: str, scheduler: str | None,
+                  max_alternatives: int, time_limit: float, chunk_size: int) -> None:
     """Decide every case of INPUT against POLICY (a file or a bundled name such as esi).
 
-    INPUT is JSON Lines (one case object per line, as in a case file) or CSV
-    (a header of fact names, an empty cell for an unknown fact); '-' reads
-    stdin. Each case yields one JSON line, in input order: the 'decide --format
-    json' object with the input 'line' first. A bad line yields an error
+    INPUT is JSON Lines (one case object per line, as in a case file), CSV
+    (a header of fact names, an empty cell for an unknown fact) or Parquet (a
+    column per fact, null for an unknown fact); '-' reads stdin. Each case
+    yields one JSON line, in input order: the 'decide --format json' object
+    with the input 'line' first (an output file ending in .parquet gets one
+    row per case instead). A bad line yields an error
     record {"line", "case", "error", "problems"} and the run goes on; the exit
     code is 0 whenever the run completes, and the summary on stderr counts
     the errors.
@@ -73,7 +81,7 @@ def batch_command(policy: str, input_path: Path, output: Path | None, workers: i
     table = load_policy(policy)
     stdin = str(input_path) == "-"
     source = "<stdin>" if stdin else str(input_path)
-    fmt = fmt or ("jsonl" if stdin else guess_format(input_path.name))
+    fmt = fmt or ("jsonl" if stdin else guess_input_format(input_path.name))
     options = BatchOptions(max_alternatives=max_alternatives, time_limit=time_limit)
     count = ByteCount()
     summary = BatchSummary()
@@ -81,15 +89,15 @@ def batch_command(policy: str, input_path: Path, output: Path | None, workers: i
     with ExitStack() as stack:
         _stop_cleanly_on_sigterm(stack)
         stream = _input(stack, input_path, stdin)
-        parser, records = open_records(
-            stream, "csv" if fmt == "csv" else "jsonl", table, source, count
-        )
-        results = run_batch(table, parser, records, workers=workers or default_workers(),
-                            options=options, chunk_size=chunk_size)
+        parser, records = open_input(stream, fmt, table, source, count)  # type: ignore[arg-type]
+        results = run_engine(engine, table, parser, records,  # type: ignore[arg-type]
+                             workers=workers, scheduler=scheduler, options=options,
+                             chunk_size=chunk_size)
         stack.callback(results.close)
         size = None if stdin else os.fstat(stream.fileno()).st_size
         try:
-            _write(results, _output(stack, output), summary, _progress(stack, size, count))
+            write = stack.enter_context(result_writer(output or Path("-"), sys.stdout))
+            _write(results, write, summary, _progress(stack, size, count))
         except BrokenPipeError:
             _stdout_gone()
     click.echo(f"batch: {summary.describe(time.perf_counter() - started)}", err=True)
@@ -122,22 +130,13 @@ def _input(stack: ExitStack, path: Path, stdin: bool) -> BinaryIO:
     return stream
 
 
-def _output(stack: ExitStack, output: Path | None) -> IO[str]:
-    if output is None:
-        return sys.stdout
-    return stack.enter_context(atomic_output(output))
-
-
-def _write(results: Iterable[BatchResult], out: IO[str], summary: BatchSummary,
-           progress: _Progress | None) -> None:
-    write = out.write
+def _write(results: Iterable[BatchResult], write: Callable[[BatchResult], None],
+           summary: BatchSummary, progress: _Progress | None) -> None:
     for result in results:
-        write(result.text)
-        write("\n")
+        write(result)
         summary.add(result)
         if progress is not None:
             progress.step(summary.cases)
-    out.flush()
 
 
 class _Progress:
