@@ -1,0 +1,170 @@
+"""The adaptive form: which question to ask next, in the SDC style.
+
+``next_question`` follows DESIGN.md's rule: the cheapest relevant unknown
+fact of the first pathway (ties: table order), else the cheapest relevant
+unknown fact, else ``None``. A fact is *relevant* when two completions that
+differ only in it give different outcomes.
+
+TEMPORARY (until the ``request`` branch is merged): the Decider does not yet
+report ``relevant``, ``pathways`` or ``next_question``. Until then relevance is
+computed here (``is_relevant``) and the first cheapest missing set stands in
+for the first pathway. When ``Decision.next_question`` exists, it is used
+whenever it names a question not yet asked; this module's own search then
+only serves questions the person declined to answer.
+
+``next_response`` is the SDC ``$next-question`` operation: a
+QuestionnaireResponse (with a contained Questionnaire of the questions asked
+so far) comes in; it goes out with the next question added to both, or with
+status ``completed`` when no question is left that could change the outcome.
+A question that was asked (it is in the contained Questionnaire) but left
+unanswered is declined and never asked again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from medpolicy.fhir.questionnaire import (
+    DEFAULT_BASE_URL,
+    build_questionnaire,
+    fhir_id,
+    item,
+    versioned_url,
+)
+from medpolicy.fhir.resources import validated
+from medpolicy.fhir.response import read_response, response_items
+from medpolicy.solver.decide.decider import Decider
+from medpolicy.tables.collect import Collector
+from medpolicy.tables.model import Case, Policy
+from medpolicy.tables.yamlio import Document
+
+SDC_RESPONSE_ADAPT = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaireresponse-adapt"
+SDC_QUESTIONNAIRE_ADAPT = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-adapt"
+CONTAINED_ID = "asked"
+#: Solver calls one relevance test may spend before it counts the fact as relevant.
+RELEVANCE_BUDGET = 4096
+
+
+class _Budget:
+    def __init__(self, calls: int) -> None:
+        self.left = calls
+
+
+def is_relevant(decider: Decider, known: Mapping[int, int], fact: int,
+                budget: int = RELEVANCE_BUDGET) -> bool:
+    """Whether two completions of ``known`` differing only in ``fact`` decide differently.
+
+    Each value of the fact is decided with the other unknown facts open; when
+    the sets of reachable outcomes differ, some completion changes outcome with
+    the fact. When they are the same set of several outcomes, the search fixes
+    one more unknown fact, value by value, and asks again (exact, since with
+    every other fact fixed each set is a single outcome). Past ``budget``
+    solver calls the fact counts as relevant.
+    """
+    others = [f for f in range(len(decider.table.domains)) if f not in known and f != fact]
+    values = decider.table.domains[fact].indices()
+    left = _Budget(budget)
+
+    def search(assigned: dict[int, int], depth: int) -> bool:
+        left.left -= len(values)
+        if left.left < 0:
+            return True
+        sets = {frozenset(decider.consequences({**assigned, fact: v}).outcomes) for v in values}
+        if len(sets) > 1:
+            return True
+        if len(next(iter(sets))) == 1 or depth == len(others):
+            return False
+        pivot = others[depth]
+        return any(search({**assigned, pivot: w}, depth + 1)
+                   for w in decider.table.domains[pivot].indices())
+
+    return search(dict(known), 0)
+
+
+def next_question(
+    decider: Decider, case: Case, asked: Collection[str] = ()
+) -> dict[str, str] | None:
+    """``{"fact", "question"}`` to ask next about ``case``, or None; ``asked`` are never asked."""
+    decision = decider.decide(case)
+    offered = getattr(decision, "next_question", None)  # the request branch's field
+    if isinstance(offered, Mapping) and offered.get("fact") not in asked:
+        return {"fact": str(offered["fact"]), "question": str(offered["question"])}
+    if not decision.undetermined:
+        return None
+    table = decider.table
+    known = table.known_values(case)
+    open_facts = [
+        f for f, domain in enumerate(table.domains)
+        if f not in known and domain.fact.name not in asked
+    ]
+    first = decision.missing[0].facts if decision.missing else frozenset()
+    ranked = sorted(open_facts, key=lambda f: (table.domains[f].fact.cost, f))
+    in_first = [f for f in ranked if table.domains[f].fact.name in first]
+    # The cheapest relevant fact of the first pathway, else the cheapest relevant one.
+    best = next((f for f in in_first if is_relevant(decider, known, f)), None)
+    if best is None:
+        best = next((f for f in ranked if f not in in_first and is_relevant(decider, known, f)),
+                    None)
+    if best is None:
+        return None
+    fact = table.domains[best].fact
+    return {"fact": fact.name, "question": fact.question or fact.name}
+
+
+def asked_in(data: Mapping[str, object]) -> list[str]:
+    """The linkIds of the contained Questionnaire: the questions asked so far, in order."""
+    asked: list[str] = []
+    contained = data.get("contained")
+    for resource in contained if isinstance(contained, list) else ():
+        if isinstance(resource, Mapping) and resource.get("resourceType") == "Questionnaire":
+            items = resource.get("item")
+            for entry in items if isinstance(items, list) else ():
+                link = entry.get("linkId") if isinstance(entry, Mapping) else None
+                if isinstance(link, str) and link not in asked:
+                    asked.append(link)
+    return asked
+
+
+def next_response(
+    policy: Policy,
+    data: Mapping[str, object],
+    decider: Decider | None = None,
+    *,
+    base_url: str = DEFAULT_BASE_URL,
+    source: str = "<memory>",
+    document: Document | None = None,
+) -> dict[str, Any]:
+    """The SDC ``$next-question`` answer to a QuestionnaireResponse (validated)."""
+    decider = decider or Decider(policy)
+    doc = document or Document(source, "", data)
+    case = read_response(Collector(doc), policy, "adaptive")
+    asked = [name for name in asked_in(data) if name in policy.fact_map]
+    order = asked + [f.name for f in policy.facts if f.name in case.facts and f.name not in asked]
+    question = next_question(decider, case, asked)
+    if question is not None:
+        order.append(question["fact"])
+    contained = build_questionnaire(
+        policy, base_url, facts=[policy.fact_map[name] for name in order],
+        resource_id=CONTAINED_ID,
+    )
+    contained.pop("url", None)
+    contained["meta"] = {"profile": [SDC_QUESTIONNAIRE_ADAPT]}
+    contained["derivedFrom"] = [versioned_url(policy, base_url)]
+    answered = {i["linkId"]: i for i in response_items(case, policy, base_url)}
+    items = [
+        answered.get(name) or {"linkId": name, "text": item(policy.fact_map[name], policy)["text"]}
+        for name in order
+        if name in answered or name == (question or {}).get("fact")
+    ]
+    result: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "id": fhir_id(case.id),
+        "meta": {"profile": [SDC_RESPONSE_ADAPT]},
+        "contained": [contained],
+        "questionnaire": f"#{CONTAINED_ID}",
+        "status": "in-progress" if question else "completed",
+    }
+    if items:
+        result["item"] = items
+    return validated(result)
