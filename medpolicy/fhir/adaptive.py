@@ -17,7 +17,10 @@ QuestionnaireResponse (with a contained Questionnaire of the questions asked
 so far) comes in; it goes out with the next question added to both, or with
 status ``completed`` when no question is left that could change the outcome.
 A question that was asked (it is in the contained Questionnaire) but left
-unanswered is declined and never asked again.
+unanswered is declined and never asked again. Once no open question is left,
+the form asks about closed-world facts whose default could matter
+(``confirm_question``), so a chart that differs from the table's presumption
+(an active infection, say) can still say so.
 """
 
 from __future__ import annotations
@@ -106,10 +109,45 @@ def next_question(
     if best is None:
         best = next((f for f in ranked if f not in in_first and is_relevant(decider, known, f)),
                     None)
-    if best is None:
+    return _question(decider, best)
+
+
+def _question(decider: Decider, index: int | None) -> dict[str, str] | None:
+    if index is None:
         return None
-    fact = table.domains[best].fact
+    fact = decider.table.domains[index].fact
     return {"fact": fact.name, "question": fact.question or fact.name}
+
+
+def confirm_question(
+    decider: Decider, case: Case, asked: Collection[str] = ()
+) -> dict[str, str] | None:
+    """A question that confirms a presumption: the cheapest relevant unasked fact (table order
+    on ties) once the defaults of the closed-world facts not yet asked are opened.
+
+    A closed-world fact's default is what the table presumes when the chart is
+    silent; a form still asks it when reporting otherwise could change the
+    outcome. Opening every unasked default at once keeps the end of the form
+    exact: when nothing is left to ask, no combination of unasked facts can
+    change the outcome.
+    """
+    table = decider.table
+    known = {
+        f: v for f, v in table.known_values(case).items()
+        if table.domains[f].fact.name in case.facts or table.domains[f].fact.name in asked
+    }
+    ranked = sorted(
+        (f for f, d in enumerate(table.domains) if f not in known and d.fact.name not in asked),
+        key=lambda f: (table.domains[f].fact.cost, f),
+    )
+    return _question(decider, next((f for f in ranked if is_relevant(decider, known, f)), None))
+
+
+def form_question(
+    decider: Decider, case: Case, asked: Collection[str] = ()
+) -> dict[str, str] | None:
+    """What the adaptive form asks next: ``next_question``, else ``confirm_question``."""
+    return next_question(decider, case, asked) or confirm_question(decider, case, asked)
 
 
 def asked_in(data: Mapping[str, object]) -> list[str]:
@@ -141,7 +179,7 @@ def next_response(
     case = read_response(Collector(doc), policy, "adaptive")
     asked = [name for name in asked_in(data) if name in policy.fact_map]
     order = asked + [f.name for f in policy.facts if f.name in case.facts and f.name not in asked]
-    question = next_question(decider, case, asked)
+    question = form_question(decider, case, asked)
     if question is not None:
         order.append(question["fact"])
     contained = build_questionnaire(
