@@ -9,6 +9,7 @@ to the exact table it was answered for.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from medpolicy.fhir.resources import validated
@@ -59,7 +60,7 @@ def item(fact: Fact, policy: Policy, base_url: str = DEFAULT_BASE_URL) -> dict[s
 
 
 def build_questionnaire(
-    policy: Policy, base_url: str = DEFAULT_BASE_URL, *, facts: list[Fact] | None = None,
+    policy: Policy, base_url: str = DEFAULT_BASE_URL, *, facts: Sequence[Fact] | None = None,
     resource_id: str | None = None,
 ) -> dict[str, Any]:
     """The R4 Questionnaire of ``policy`` (every fact, or only ``facts``), validated."""
@@ -83,9 +84,22 @@ def build_questionnaire(
         data["effectivePeriod"] = {"start": policy.effective}
     if policy.codes:
         data["code"] = [{"code": code} for code in policy.codes]
+    contained = _contained(policy, chosen, base_url)
+    if contained:
+        data["contained"] = contained
     if not data["item"]:
         del data["item"]
     return validated(data)
+
+
+def _contained(policy: Policy, facts: Sequence[Fact], base_url: str) -> list[dict[str, Any]]:
+    """The resources the items refer to (value sets), each once, in order of first use."""
+    ctx = context(policy, base_url)
+    found: dict[str, dict[str, Any]] = {}
+    for fact in facts:
+        for resource in mapping(fact).contained(fact, ctx):
+            found.setdefault(str(resource["id"]), resource)
+    return list(found.values())
 
 
 def _name(policy_id: str) -> str:

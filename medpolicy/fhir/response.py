@@ -151,23 +151,18 @@ def _answers(
         if not isinstance(answers, list) or not answers:
             continue  # asked, not answered: unknown
         answer_path = join(path, "answer")
-        if len(answers) > 1:
-            c.add(c.item(answers, 1, join(answer_path, 1)),
-                  f"'{fact.name}' takes one answer", expected="one answer",
-                  found=f"{len(answers)} answers")
-            continue
-        answer = answers[0]
-        assert isinstance(answer, Mapping)  # checked by the R4 model
-        where = join(answer_path, 0)
-        value = mapping(fact).read(fact, answer, ctx)
+        assert all(isinstance(a, Mapping) for a in answers)  # checked by the R4 model
+        value = mapping(fact).read(fact, answers, ctx)
         if isinstance(value, AnswerIssue):
+            where = join(answer_path, value.index)
+            answer = answers[value.index]
             place = (c.value(answer, value.key, join(where, value.key)) if value.key
-                     else c.item(answers, 0, where))
+                     else c.item(answers, value.index, where))
             c.add(place, value.message, expected=value.expected, found=value.found,
                   hint=value.hint)
             continue
         facts[fact.name] = value
-        locations[fact.name] = c.item(answers, 0, where)
+        locations[fact.name] = c.item(answers, 0, join(answer_path, 0))
     return facts, locations
 
 
@@ -180,7 +175,7 @@ def response_items(case: Case, policy: Policy, base_url: str = DEFAULT_BASE_URL)
         {
             "linkId": fact.name,
             "text": fact.question or fact.name,
-            "answer": [mapping(fact).answer(fact, case.facts[fact.name], ctx)],
+            "answer": mapping(fact).answers(fact, case.facts[fact.name], ctx),
         }
         for fact in policy.facts
         if fact.name in case.facts

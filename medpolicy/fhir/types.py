@@ -3,18 +3,24 @@
 One ``FactMapping`` per fact type, registered in ``MAPPINGS``:
 
 - ``item(fact, ctx)``: the type-specific part of the Questionnaire item
-  (``type``, ``answerOption``, min/max/unit extensions, ``initial``);
-- ``answer(fact, value, ctx)``: a case value as a QuestionnaireResponse answer;
-- ``read(fact, answer, ctx)``: a QuestionnaireResponse answer as a case value,
-  or an ``AnswerIssue`` saying which ``value[x]`` was expected.
+  (``type``, ``repeats``, ``answerOption`` or ``answerValueSet``, min/max/unit
+  extensions, ``initial``);
+- ``contained(fact, ctx)``: resources the item refers to, contained in the
+  Questionnaire (a ``codes`` fact's ValueSets; none for the types so far);
+- ``answers(fact, value, ctx)``: a case value as QuestionnaireResponse answers;
+- ``read(fact, answers, ctx)``: the answers of an item as a case value, or an
+  ``AnswerIssue`` saying which answer and which ``value[x]`` was expected.
 
-A new fact type (decimal, date, codes) adds one mapping and one line in
-``MAPPINGS``; nothing else in ``medpolicy.fhir`` switches on the fact type.
+Single-valued types derive from ``SingleAnswer`` and write ``answer_one`` and
+``read_one``. A new fact type (decimal, date, codes) adds one mapping and one
+line in ``MAPPINGS``; nothing else in ``medpolicy.fhir`` switches on the fact
+type.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -64,6 +70,7 @@ class AnswerIssue:
     found: str
     key: str | None = None  # the value[x] key the problem is at, when there is one
     hint: str | None = None
+    index: int = 0  # which answer of the item
 
 
 class FactMapping(Protocol):
@@ -71,10 +78,39 @@ class FactMapping(Protocol):
 
     def item(self, fact: Fact, ctx: Context) -> dict[str, Any]: ...
 
-    def answer(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]: ...
+    def contained(self, fact: Fact, ctx: Context) -> list[dict[str, Any]]: ...
 
-    def read(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
-        ...
+    def answers(self, fact: Fact, value: Value, ctx: Context) -> list[dict[str, Any]]: ...
+
+    def read(self, fact: Fact, answers: Sequence[Answer], ctx: Context) -> Value | AnswerIssue: ...
+
+
+class SingleAnswer(ABC):
+    """A fact type answered with exactly one ``value[x]``."""
+
+    @abstractmethod
+    def item(self, fact: Fact, ctx: Context) -> dict[str, Any]:
+        """The type-specific part of the Questionnaire item."""
+
+    @abstractmethod
+    def answer_one(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
+        """A case value as one answer."""
+
+    @abstractmethod
+    def read_one(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
+        """One answer as a case value, or why it is not one."""
+
+    def contained(self, fact: Fact, ctx: Context) -> list[dict[str, Any]]:
+        return []
+
+    def answers(self, fact: Fact, value: Value, ctx: Context) -> list[dict[str, Any]]:
+        return [self.answer_one(fact, value, ctx)]
+
+    def read(self, fact: Fact, answers: Sequence[Answer], ctx: Context) -> Value | AnswerIssue:
+        if len(answers) != 1:
+            return AnswerIssue(f"'{fact.name}' takes one answer", "one answer",
+                               f"{len(answers)} answers", index=min(1, len(answers) - 1))
+        return self.read_one(fact, answers[0], ctx)
 
 
 def _value_key(answer: Answer) -> str | None:
@@ -97,7 +133,7 @@ def _checked(fact: Fact, value: object, key: str) -> Value | AnswerIssue:
     return checked
 
 
-class BoolMapping:
+class BoolMapping(SingleAnswer):
     """``bool`` -> item type ``boolean``, answers ``valueBoolean``."""
 
     def item(self, fact: Fact, ctx: Context) -> dict[str, Any]:
@@ -106,16 +142,16 @@ class BoolMapping:
             item["initial"] = [{"valueBoolean": fact.default}]
         return item
 
-    def answer(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
+    def answer_one(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
         return {"valueBoolean": value}
 
-    def read(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
+    def read_one(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
         if _value_key(answer) != "valueBoolean":
             return _wrong_key(fact, answer, "valueBoolean (true or false)")
         return _checked(fact, answer["valueBoolean"], "valueBoolean")
 
 
-class IntMapping:
+class IntMapping(SingleAnswer):
     """``int`` -> item type ``integer`` with minValue/maxValue and questionnaire-unit."""
 
     def item(self, fact: Fact, ctx: Context) -> dict[str, Any]:
@@ -137,10 +173,10 @@ class IntMapping:
             item["initial"] = [{"valueInteger": fact.default}]
         return item
 
-    def answer(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
+    def answer_one(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
         return {"valueInteger": value}
 
-    def read(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
+    def read_one(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
         if _value_key(answer) != "valueInteger":
             return _wrong_key(fact, answer, f"valueInteger ({domain_text(fact)})")
         value = answer["valueInteger"]
@@ -152,7 +188,7 @@ class IntMapping:
         return _checked(fact, value, "valueInteger")
 
 
-class EnumMapping:
+class EnumMapping(SingleAnswer):
     """``enum`` -> item type ``choice``, one ``answerOption`` coding per value.
 
     Answers are ``valueCoding`` (code = the value; a system, when given, must
@@ -172,10 +208,10 @@ class EnumMapping:
     def _coding(fact: Fact, value: str, ctx: Context) -> dict[str, Any]:
         return {"system": ctx.code_system(fact), "code": value, "display": value}
 
-    def answer(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
+    def answer_one(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
         return {"valueCoding": self._coding(fact, str(value), ctx)}
 
-    def read(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
+    def read_one(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
         key = _value_key(answer)
         expected = f"valueCoding or valueString ({domain_text(fact)})"
         if key == "valueString":

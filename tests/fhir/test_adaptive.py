@@ -47,7 +47,7 @@ def _answer(policy: Policy, response: dict[str, Any], fact: str, value: Value) -
     f = policy.fact_map[fact]
     for item in response["item"]:
         if item["linkId"] == fact:
-            item["answer"] = [mapping(f).answer(f, value, context(policy))]
+            item["answer"] = mapping(f).answers(f, value, context(policy))
 
 
 def _run_form(policy: Policy, decider: Decider, full: Mapping[str, Value]) -> tuple[
