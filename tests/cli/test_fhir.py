@@ -127,3 +127,13 @@ def test_deciding_a_yaml_case_does_not_import_fhir() -> None:
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert not any(m.startswith(("medpolicy.fhir", "fhir.resources", "fhir_core"))
                    for m in loaded)
+
+
+def test_importing_medpolicy_fhir_is_cheap() -> None:
+    """``import medpolicy.fhir`` and the fhir command module load no fhir.resources or clingo."""
+    script = ("import medpolicy.fhir, medpolicy.cli.fhir\n"
+              "import sys, json\nprint(json.dumps(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert not any(m.startswith(("fhir.resources", "fhir_core", "clingo")) for m in loaded)

@@ -186,3 +186,12 @@ def test_missing_fhir_extra_is_a_clear_error(
         "qr.json: reading or writing a FHIR QuestionnaireResponse needs the fhir.resources "
         "package; install the 'fhir' extra: pip install 'medpolicy[fhir]'"
     ]
+
+
+def test_example_response_is_seed_004(esi: Policy) -> None:
+    """examples/fhir/seed-004-response.json is seed case 004 as built today (no drift)."""
+    from tests.conftest import ROOT
+
+    seed = load_case(ROOT / "examples" / "cases" / "seed-004-lumbar-incomplete.yaml", esi)
+    example = ROOT / "examples" / "fhir" / "seed-004-response.json"
+    assert json.loads(example.read_text(encoding="utf-8")) == build_response(seed, esi)
