@@ -109,7 +109,9 @@ def test_next_question_follows_the_rule(
         assert found is None
         return
     decision = decider.decide(case)
-    first = decision.missing[0].facts if decision.missing else frozenset()
+    pathways = getattr(decision, "pathways", None)  # the Decider's, once it has them
+    first = (pathways[0].facts if pathways
+             else decision.missing[0].facts if decision.missing else frozenset())
     pool = [f for f in relevant if f in first] or relevant
     order = [f.name for f in policy.facts]
     best = min(pool, key=lambda f: (policy.fact_map[f].cost, order.index(f)))
