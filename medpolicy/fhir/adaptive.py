@@ -46,8 +46,6 @@ from medpolicy.tables.collect import Collector
 from medpolicy.tables.model import Case, Policy
 from medpolicy.tables.yamlio import Document
 
-SDC_RESPONSE_ADAPT = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaireresponse-adapt"
-SDC_QUESTIONNAIRE_ADAPT = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-adapt"
 CONTAINED_ID = "asked"
 #: Solver calls one relevance test may spend before it counts the fact as relevant.
 RELEVANCE_BUDGET = 4096
@@ -217,7 +215,6 @@ def next_response(
         resource_id=CONTAINED_ID,
     )
     contained.pop("url", None)
-    contained["meta"] = {"profile": [SDC_QUESTIONNAIRE_ADAPT]}
     contained["derivedFrom"] = [versioned_url(policy, base_url)]
     answered = {i["linkId"]: i for i in response_items(case, policy, base_url)}
     items = [
@@ -228,7 +225,6 @@ def next_response(
     result: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "id": fhir_id(case.id),
-        "meta": {"profile": [SDC_RESPONSE_ADAPT]},
         "contained": [contained],
         "questionnaire": f"#{CONTAINED_ID}",
         "status": "in-progress" if question else "completed",

@@ -1,6 +1,9 @@
-"""A Da Vinci PAS ClaimResponse for a decided case.
+"""A Da Vinci PAS-style ClaimResponse for a decided case.
 
-Profile http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claimresponse.
+Shaped after the PAS ClaimResponse profile
+(http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claimresponse),
+not claimed in ``meta.profile``: the patient, insurer, requestor and provider
+resources the profile requires are the caller's, not the table's.
 The item's adjudication (category ``submitted``) carries the reviewAction
 extension (http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewAction)
 whose ``code`` is an X12 306 code (system https://codesystem.x12.org/005010/306):
@@ -28,10 +31,6 @@ from medpolicy.fhir.resources import validated
 from medpolicy.solver.decide.result import Decision
 from medpolicy.tables.model import Case, Policy
 
-PAS_CLAIM_RESPONSE = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claimresponse"
-PAS_COMMUNICATION_REQUEST = (
-    "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-communicationrequest"
-)
 REVIEW_ACTION = "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/extension-reviewAction"
 X12_306 = "https://codesystem.x12.org/005010/306"
 ADJUDICATION = "http://terminology.hl7.org/CodeSystem/adjudication"
@@ -87,7 +86,6 @@ def claim_response(
     data: dict[str, Any] = {
         "resourceType": "ClaimResponse",
         "id": fhir_id(case.id),
-        "meta": {"profile": [PAS_CLAIM_RESPONSE]},
         "identifier": [{"system": f"{base_url.rstrip('/')}/claimresponse", "value": trace}],
         "status": "active",
         "type": {"coding": [{"system": CLAIM_TYPE, "code": "professional"}]},
@@ -122,7 +120,6 @@ def _communication_requests(decision: Decision) -> list[dict[str, Any]]:
         {
             "resourceType": "CommunicationRequest",
             "id": f"doc-{n}",
-            "meta": {"profile": [PAS_COMMUNICATION_REQUEST]},
             "status": "active",
             "payload": [{"contentString": request.question}],
             "note": [{"text": f"{request.fact}: {request.needs}"}],

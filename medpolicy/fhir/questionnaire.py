@@ -18,8 +18,6 @@ from medpolicy.tables.model import Fact, Policy
 
 #: The base of canonical URLs when the caller gives none (``.example`` is reserved).
 DEFAULT_BASE_URL = "https://medpolicy.example/fhir"
-SDC_QUESTIONNAIRE = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire"
-DTR_QUESTIONNAIRE = "http://hl7.org/fhir/us/davinci-dtr/StructureDefinition/dtr-std-questionnaire"
 
 
 def fhir_id(text: str) -> str:
@@ -68,7 +66,6 @@ def build_questionnaire(
     data: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": resource_id or fhir_id(policy.id),
-        "meta": {"profile": [SDC_QUESTIONNAIRE, DTR_QUESTIONNAIRE]},
         "url": canonical_url(policy, base_url),
         "identifier": identifiers(policy, base_url),
         "version": policy.version,

@@ -154,16 +154,29 @@ def _answers(
         assert all(isinstance(a, Mapping) for a in answers)  # checked by the R4 model
         value = mapping(fact).read(fact, answers, ctx)
         if isinstance(value, AnswerIssue):
-            where = join(answer_path, value.index)
-            answer = answers[value.index]
-            place = (c.value(answer, value.key, join(where, value.key)) if value.key
-                     else c.item(answers, value.index, where))
+            place = _answer_place(c, answers, value.index, value.key, join(answer_path,
+                                                                             value.index))
             c.add(place, value.message, expected=value.expected, found=value.found,
                   hint=value.hint)
             continue
         facts[fact.name] = value
         locations[fact.name] = c.item(answers, 0, join(answer_path, 0))
     return facts, locations
+
+
+def _answer_place(
+    c: Collector, answers: list[object], index: int, key: str | None, path: str
+) -> Location:
+    """Where an answer's problem is: the deepest element of ``key`` ('valueCoding.code')."""
+    place = c.item(answers, index, path)
+    node = answers[index]
+    for part in key.split(".") if key else ():
+        if not isinstance(node, Mapping) or part not in node:
+            break
+        path = join(path, part)
+        place = c.value(node, part, path)
+        node = node[part]
+    return place
 
 
 def response_items(case: Case, policy: Policy, base_url: str = DEFAULT_BASE_URL) -> list[

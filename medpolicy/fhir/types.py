@@ -68,7 +68,7 @@ class AnswerIssue:
     message: str
     expected: str
     found: str
-    key: str | None = None  # the value[x] key the problem is at, when there is one
+    key: str | None = None  # where in the answer: 'valueInteger', 'valueCoding.code'
     hint: str | None = None
     index: int = 0  # which answer of the item
 
@@ -226,9 +226,9 @@ class EnumMapping(SingleAnswer):
         if system is not None and not ctx.is_code_system(fact, system):
             return AnswerIssue(
                 f"a code of another system for '{fact.name}'",
-                repr(ctx.code_system(fact)), describe(system), key,
+                repr(ctx.code_system(fact)), describe(system), "valueCoding.system",
             )
-        return _checked(fact, coding["code"], key)
+        return _checked(fact, coding["code"], "valueCoding.code")
 
 
 #: The FHIR mapping of every fact type.
