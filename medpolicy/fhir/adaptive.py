@@ -47,6 +47,9 @@ from medpolicy.tables.model import Case, Policy
 from medpolicy.tables.yamlio import Document
 
 CONTAINED_ID = "asked"
+#: Elements of the incoming response that the answer carries over unchanged.
+KEPT = ("identifier", "basedOn", "partOf", "subject", "encounter", "authored", "author",
+        "source")
 #: Solver calls one relevance test may spend before it counts the fact as relevant.
 RELEVANCE_BUDGET = 4096
 
@@ -229,6 +232,9 @@ def next_response(
         "questionnaire": f"#{CONTAINED_ID}",
         "status": "in-progress" if question else "completed",
     }
+    for key in KEPT:
+        if key in data:
+            result[key] = data[key]
     if items:
         result["item"] = items
     return validated(result)

@@ -137,3 +137,14 @@ def test_importing_medpolicy_fhir_is_cheap() -> None:
                          check=True, cwd=ROOT)
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert not any(m.startswith(("fhir.resources", "fhir_core", "clingo")) for m in loaded)
+
+
+def test_next_reports_a_bad_response(tmp_path: Path) -> None:
+    """fhir next on a response with an unknown linkId exits 2 with the located problem."""
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"resourceType": "QuestionnaireResponse", "status": "in-progress",
+                               "item": [{"linkId": "nope"}]}))
+    code, out, err = _run("fhir", "next", "esi", str(bad))
+    assert code == 2 and out == ""
+    assert err == (f"error: {bad}:1:88 item[0].linkId: unknown linkId 'nope' "
+                   "(not a fact of policy 'esi')\n")

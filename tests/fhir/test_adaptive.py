@@ -199,3 +199,12 @@ def test_relevance_of_a_parity_table() -> None:
         "otherwise: {outcome: approve, reason: Even.}\n")
     decider = Decider(policy)
     assert [is_relevant(decider, {}, f) for f in range(2)] == [True, True]
+
+
+def test_context_of_the_response_is_kept(esi: Policy, esi_decider: Decider) -> None:
+    """subject, author and authored of the incoming response come back unchanged."""
+    context_elements = {"subject": {"reference": "Patient/p1"},
+                        "author": {"reference": "Practitioner/d1"},
+                        "authored": "2026-03-01T10:00:00Z"}
+    result = next_response(esi, {**EMPTY, **context_elements}, esi_decider)
+    assert {k: result[k] for k in context_elements} == context_elements

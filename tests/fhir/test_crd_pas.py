@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from medpolicy import Decider, Policy, load_case
+from medpolicy import Decider, Policy, bundled_policies, load_case, load_policy
 from medpolicy.fhir import endpoints
 from medpolicy.fhir.crd import COVERAGE_INFORMATION, coverage_information
 from medpolicy.fhir.pas import REVIEW_ACTION, X12_306, claim_response
@@ -142,3 +142,24 @@ def test_endpoints_take_a_case_or_a_response(esi: Policy, esi_decider: Decider) 
     assert endpoints.questionnaire(esi)["url"].endswith("/Questionnaire/esi")
     asked = endpoints.next_question(esi, json.loads(json.dumps(as_response)), esi_decider)
     assert asked["status"] == "in-progress"
+
+
+BUNDLED = [name for name, _, _ in bundled_policies()]
+
+
+@pytest.mark.parametrize("name", BUNDLED, ids=BUNDLED)
+def test_every_bundled_policy_through_the_endpoints(name: str) -> None:
+    """For every bundled table: questionnaire, next question, CRD and PAS on an empty case
+    are valid R4 and agree on the verdict."""
+    policy = load_policy(name)
+    decider = Decider(policy)
+    empty = {"resourceType": "QuestionnaireResponse", "status": "in-progress"}
+    verdict = decider.decide(Case("empty", {})).verdict
+    assert fhir_valid(endpoints.questionnaire(policy))
+    asked = endpoints.next_question(policy, empty, decider)
+    assert fhir_valid(asked)
+    assert (asked["status"] == "completed") == (not asked.get("item"))
+    crd = endpoints.crd(policy, empty, decider)
+    assert fhir_valid(crd) and _subs(crd)["covered"] == [COVERED[verdict]]
+    pas = endpoints.pas(policy, empty, decider)
+    assert fhir_valid(pas) and _review_code(pas) == REVIEW[verdict]
