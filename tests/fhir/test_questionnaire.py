@@ -109,3 +109,11 @@ def test_random_tables_map_each_fact_type(table_and_case: tuple[Policy, Case]) -
         else:
             assert item["type"] == "choice"
             assert [o["valueCoding"]["code"] for o in item["answerOption"]] == list(fact.values)
+
+
+def test_every_fact_type_has_a_fhir_mapping() -> None:
+    """Each fact type of the table language maps to FHIR (a new type needs one mapping)."""
+    from medpolicy.fhir.types import MAPPINGS
+    from medpolicy.tables.model import FACT_TYPES
+
+    assert set(MAPPINGS) == set(FACT_TYPES)
