@@ -1,26 +1,32 @@
 """``medpolicy fhir ...``: the table and its decisions as FHIR R4 (Da Vinci DTR, CRD, PAS).
 
 Every subcommand writes one JSON resource (or, for ``crd``, one Extension) to
-stdout or ``-o FILE``. CASE is a case file or a QuestionnaireResponse.
+stdout or ``-o FILE``. CASE is a case file or a QuestionnaireResponse; '-'
+reads either from standard input.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from medpolicy.cli.app import time_limit_option
 from medpolicy.fhir.questionnaire import DEFAULT_BASE_URL
 
+if TYPE_CHECKING:
+    from medpolicy.tables.yamlio import Document
+
 _output = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
                        help="Write to this file (atomically) instead of stdout; '-' is stdout.")
 _base_url = click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True,
                          help="Base of the canonical URLs (Questionnaire, code systems).")
-_case = click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_case = click.argument("case", type=click.Path(exists=True, dir_okay=False, allow_dash=True,
+                                               path_type=Path))
 
 
 def _write(resource: dict[str, Any], output: Path | None) -> None:
@@ -35,13 +41,30 @@ def _write(resource: dict[str, Any], output: Path | None) -> None:
     click.echo(f"wrote {output} ({resource.get('resourceType', 'Extension')})", err=True)
 
 
+def _read(path: Path) -> tuple[Document, dict[str, object]]:
+    """The parsed file (YAML or JSON, with positions; '-' is standard input) and its root."""
+    from medpolicy.errors import Location, ValidationError, single
+    from medpolicy.tables.yamlio import load_file, parse_text
+
+    stdin = str(path) == "-"
+    document = parse_text(sys.stdin.read(), "<stdin>") if stdin else load_file(path)[0]
+    if not isinstance(document.root, dict):
+        raise ValidationError(single(
+            Location(document.file, 1, 1), "a case must be a mapping",
+            expected="a case (with 'facts') or a QuestionnaireResponse",
+        ))
+    return document, document.root
+
+
 def _decided(policy: str, case: Path, time_limit: float) -> tuple[Any, Any, Any]:
+    """The table, the case (a case file or a QuestionnaireResponse) and its decision."""
     from medpolicy.solver.decide.decider import Decider
-    from medpolicy.tables.cases import load_case
+    from medpolicy.tables.cases import case_from_mapping
     from medpolicy.tables.loader import load_policy
 
     table = load_policy(policy)
-    loaded = load_case(case, table)
+    document, root = _read(case)
+    loaded = case_from_mapping(root, table, document.file)
     return table, loaded, Decider(table, time_limit=time_limit).decide(loaded)
 
 
@@ -64,7 +87,8 @@ def questionnaire_command(policy: str, output: Path | None, base_url: str) -> No
 
 @fhir_command.command("next")
 @click.argument("policy")
-@click.argument("response", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("response", type=click.Path(exists=True, dir_okay=False, allow_dash=True,
+                                            path_type=Path))
 @_output
 @_base_url
 @time_limit_option
@@ -76,24 +100,14 @@ def next_command(policy: str, response: Path, output: Path | None, base_url: str
     contained Questionnaire of questions asked, or with status 'completed'
     when no open question can change the outcome.
     """
-    from collections.abc import Mapping
-
-    from medpolicy.errors import ValidationError
     from medpolicy.fhir.adaptive import next_response
     from medpolicy.solver.decide.decider import Decider
     from medpolicy.tables.loader import load_policy
-    from medpolicy.tables.yamlio import load_file
 
     table = load_policy(policy)
-    document, _ = load_file(response)
-    root = document.root
-    if not isinstance(root, Mapping):
-        from medpolicy.errors import Location, single
-
-        raise ValidationError(single(Location(document.file), "expected a QuestionnaireResponse"))
+    document, root = _read(response)
     decider = Decider(table, time_limit=time_limit)
-    data = {str(k): v for k, v in root.items()}
-    _write(next_response(table, data, decider, base_url=base_url, document=document), output)
+    _write(next_response(table, root, decider, base_url=base_url, document=document), output)
 
 
 @fhir_command.command("crd")

@@ -148,3 +148,19 @@ def test_next_reports_a_bad_response(tmp_path: Path) -> None:
     assert code == 2 and out == ""
     assert err == (f"error: {bad}:1:88 item[0].linkId: unknown linkId 'nope' "
                    "(not a fact of policy 'esi')\n")
+
+
+def test_dash_reads_standard_input() -> None:
+    """fhir crd, pas and next read the case or response from standard input for '-'."""
+    text = (ROOT / "examples" / "fhir" / "seed-004-response.json").read_text()
+    by_file = _run("fhir", "crd", "esi", str(ROOT / "examples" / "fhir" / "seed-004-response.json"),
+                   "--date", "2026-03-01")
+    result = CliRunner().invoke(cli, ["fhir", "crd", "esi", "-", "--date", "2026-03-01"],
+                                input=text)
+    assert result.exit_code == 0 and result.stdout == by_file[1]
+    result = CliRunner().invoke(cli, ["fhir", "next", "esi", "-"],
+                                input='{"resourceType": "QuestionnaireResponse", "status": "x", '
+                                      '"item": [{"linkId": "nope"}]}')
+    assert result.exit_code == 2
+    assert result.stderr == ("error: <stdin>:1:78 item[0].linkId: unknown linkId 'nope' "
+                             "(not a fact of policy 'esi')\n")
