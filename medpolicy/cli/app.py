@@ -41,6 +41,7 @@ COMMANDS = {
     "decide": "medpolicy.cli.decide:decide_command",
     "diff": "medpolicy.cli.diff:diff_command",
     "explain": "medpolicy.cli.explain:explain_command",
+    "fhir": "medpolicy.cli.fhir:fhir_command",
     "impact": "medpolicy.cli.impact:impact_command",
     "list": "medpolicy.cli.listing:list_command",
     "schema": "medpolicy.cli.schema:schema_command",

@@ -11,6 +11,10 @@ name the fact, the file, the line and column, what was expected and what was
 given. Nothing is coerced or dropped; an enum value written as a number whose
 text is listed (``cpt: 62321``) is stored as that text. Defaults of
 closed-world facts are not filled in here: the solver applies them.
+
+A JSON case whose top level has a ``resourceType`` is a FHIR resource: a
+QuestionnaireResponse is read by ``medpolicy.fhir.response`` (imported only
+then; it needs the ``fhir`` extra), any other resource is an error.
 """
 
 from __future__ import annotations
@@ -89,6 +93,11 @@ def _case(c: Collector, policy: Policy, default_id: str) -> Case:
     if not isinstance(root, Mapping):
         c.add(c.node(root, ""), "a case must be a mapping", expected="a mapping with 'facts'")
         raise ValidationError(c.problems)
+    if "resourceType" in root:
+        # A FHIR resource: a QuestionnaireResponse is a case (DESIGN.md, FHIR).
+        from medpolicy.fhir.response import read_response
+
+        return read_response(c, policy, default_id)
     c.check_keys(root, "", CASE_KEYS, ("facts",), what="case key")
     case_id = c.text(root, "id", "") or default_id
     policy_id = c.text(root, "policy", "")

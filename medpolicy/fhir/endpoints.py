@@ -1,0 +1,60 @@
+"""Pure functions a FHIR router calls: (policy, resource dict) -> resource dict.
+
+The service (``/fhir/...``) keeps one Decider per worker and passes it in;
+without one, a Decider is grounded for the call. Bad input raises
+``InputError`` with located problems (the FHIR path of each), as the CLI does.
+
+| route | function |
+|---|---|
+| GET ``/fhir/Questionnaire/{id}`` | ``questionnaire`` |
+| POST ``/fhir/Questionnaire/{id}/$next-question`` | ``next_question`` |
+| POST ``/fhir/crd/{id}`` (a case or QuestionnaireResponse) | ``crd`` |
+| POST ``/fhir/pas/{id}`` (a case or QuestionnaireResponse) | ``pas`` |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from medpolicy.fhir.adaptive import next_response
+from medpolicy.fhir.crd import coverage_information
+from medpolicy.fhir.pas import claim_response
+from medpolicy.fhir.questionnaire import DEFAULT_BASE_URL, build_questionnaire
+from medpolicy.solver.decide.decider import Decider
+from medpolicy.tables.cases import case_from_mapping
+from medpolicy.tables.model import Policy
+
+
+def questionnaire(policy: Policy, base_url: str = DEFAULT_BASE_URL) -> dict[str, Any]:
+    """The table's Questionnaire."""
+    return build_questionnaire(policy, base_url)
+
+
+def next_question(
+    policy: Policy, response: Mapping[str, object], decider: Decider | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+) -> dict[str, Any]:
+    """SDC ``$next-question``: the response with the next question added."""
+    return next_response(policy, response, decider, base_url=base_url, source="request body")
+
+
+def crd(
+    policy: Policy, case: Mapping[str, object], decider: Decider | None = None,
+    base_url: str = DEFAULT_BASE_URL, date: dt.date | None = None,
+) -> dict[str, Any]:
+    """The CRD coverage-information extension for a case or a QuestionnaireResponse."""
+    loaded = case_from_mapping(case, policy, "request body")
+    decision = (decider or Decider(policy)).decide(loaded)
+    return coverage_information(policy, loaded, decision, base_url=base_url, date=date)
+
+
+def pas(
+    policy: Policy, case: Mapping[str, object], decider: Decider | None = None,
+    base_url: str = DEFAULT_BASE_URL, created: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The PAS ClaimResponse for a case or a QuestionnaireResponse."""
+    loaded = case_from_mapping(case, policy, "request body")
+    decision = (decider or Decider(policy)).decide(loaded)
+    return claim_response(policy, loaded, decision, base_url=base_url, created=created)

@@ -1,0 +1,244 @@
+"""How each fact type appears in FHIR: the Questionnaire item, the answer.
+
+One ``FactMapping`` per fact type, registered in ``MAPPINGS``:
+
+- ``item(fact, ctx)``: the type-specific part of the Questionnaire item
+  (``type``, ``repeats``, ``answerOption`` or ``answerValueSet``, min/max/unit
+  extensions, ``initial``);
+- ``contained(fact, ctx)``: resources the item refers to, contained in the
+  Questionnaire (a ``codes`` fact's ValueSets; none for the types so far);
+- ``answers(fact, value, ctx)``: a case value as QuestionnaireResponse answers;
+- ``read(fact, answers, ctx)``: the answers of an item as a case value, or an
+  ``AnswerIssue`` saying which answer and which ``value[x]`` was expected.
+
+Single-valued types derive from ``SingleAnswer`` and write ``answer_one`` and
+``read_one``. A new fact type (decimal, date, codes) adds one mapping and one
+line in ``MAPPINGS``; nothing else in ``medpolicy.fhir`` switches on the fact
+type.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from medpolicy.tables.collect import describe, is_int
+from medpolicy.tables.expr import Value
+from medpolicy.tables.model import Fact
+from medpolicy.tables.validate_facts import DomainIssue, check_value, domain_text
+
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+UCUM = "http://unitsofmeasure.org"
+#: Units a table may write, as UCUM codes (others are shown by their text only).
+#: A QuestionnaireResponse answer as read (a mapping with one ``value[x]`` key).
+Answer = Mapping[object, object]
+_UCUM_UNITS = {
+    "days": "d", "day": "d", "weeks": "wk", "week": "wk", "months": "mo", "month": "mo",
+    "years": "a", "year": "a", "percent": "%", "hours": "h", "hour": "h",
+    "minutes": "min", "minute": "min", "kg": "kg", "cm": "cm", "mm": "mm",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a mapping needs beyond the fact: where the table's code systems live."""
+
+    base_url: str
+    policy_id: str
+
+    def code_system(self, fact: Fact) -> str:
+        """The code system of an enum fact's values."""
+        return f"{self.base_url}/CodeSystem/{self.policy_id}/{fact.name}"
+
+    def is_code_system(self, fact: Fact, system: object) -> bool:
+        """Whether ``system`` is the code system of the fact, under any base URL."""
+        return isinstance(system, str) and system.endswith(
+            f"/CodeSystem/{self.policy_id}/{fact.name}"
+        )
+
+
+@dataclass(frozen=True)
+class AnswerIssue:
+    """Why an answer is not a value of the fact."""
+
+    message: str
+    expected: str
+    found: str
+    key: str | None = None  # where in the answer: 'valueInteger', 'valueCoding.code'
+    hint: str | None = None
+    index: int = 0  # which answer of the item
+
+
+class FactMapping(Protocol):
+    """The FHIR face of one fact type."""
+
+    def item(self, fact: Fact, ctx: Context) -> dict[str, Any]: ...
+
+    def contained(self, fact: Fact, ctx: Context) -> list[dict[str, Any]]: ...
+
+    def answers(self, fact: Fact, value: Value, ctx: Context) -> list[dict[str, Any]]: ...
+
+    def read(self, fact: Fact, answers: Sequence[Answer], ctx: Context) -> Value | AnswerIssue: ...
+
+
+class SingleAnswer(ABC):
+    """A fact type answered with exactly one ``value[x]``."""
+
+    @abstractmethod
+    def item(self, fact: Fact, ctx: Context) -> dict[str, Any]:
+        """The type-specific part of the Questionnaire item."""
+
+    @abstractmethod
+    def answer_one(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
+        """A case value as one answer."""
+
+    @abstractmethod
+    def read_one(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
+        """One answer as a case value, or why it is not one."""
+
+    def contained(self, fact: Fact, ctx: Context) -> list[dict[str, Any]]:
+        return []
+
+    def answers(self, fact: Fact, value: Value, ctx: Context) -> list[dict[str, Any]]:
+        return [self.answer_one(fact, value, ctx)]
+
+    def read(self, fact: Fact, answers: Sequence[Answer], ctx: Context) -> Value | AnswerIssue:
+        if len(answers) != 1:
+            return AnswerIssue(f"'{fact.name}' takes one answer", "one answer",
+                               f"{len(answers)} answers", index=min(1, len(answers) - 1))
+        return self.read_one(fact, answers[0], ctx)
+
+
+def _value_key(answer: Answer) -> str | None:
+    keys = [k for k in answer if isinstance(k, str) and k.startswith("value")]
+    return keys[0] if len(keys) == 1 else None
+
+
+def _wrong_key(fact: Fact, answer: Answer, expected: str) -> AnswerIssue:
+    key = _value_key(answer)
+    found = f"{key} {describe(answer[key])}" if key else "no single value[x]"
+    return AnswerIssue(
+        f"wrong answer type for the {fact.type} fact '{fact.name}'", expected, found, key
+    )
+
+
+def _checked(fact: Fact, value: object, key: str) -> Value | AnswerIssue:
+    checked = check_value(fact, value)
+    if isinstance(checked, DomainIssue):
+        return AnswerIssue(checked.message, checked.expected, checked.found, key, checked.hint)
+    return checked
+
+
+class BoolMapping(SingleAnswer):
+    """``bool`` -> item type ``boolean``, answers ``valueBoolean``."""
+
+    def item(self, fact: Fact, ctx: Context) -> dict[str, Any]:
+        item: dict[str, Any] = {"type": "boolean"}
+        if fact.default is not None:
+            item["initial"] = [{"valueBoolean": fact.default}]
+        return item
+
+    def answer_one(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
+        return {"valueBoolean": value}
+
+    def read_one(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
+        if _value_key(answer) != "valueBoolean":
+            return _wrong_key(fact, answer, "valueBoolean (true or false)")
+        return _checked(fact, answer["valueBoolean"], "valueBoolean")
+
+
+class IntMapping(SingleAnswer):
+    """``int`` -> item type ``integer`` with minValue/maxValue and questionnaire-unit."""
+
+    def item(self, fact: Fact, ctx: Context) -> dict[str, Any]:
+        extensions: list[dict[str, Any]] = []
+        if fact.minimum is not None:
+            extensions.append({"url": MIN_VALUE, "valueInteger": fact.minimum})
+        if fact.maximum is not None:
+            extensions.append({"url": MAX_VALUE, "valueInteger": fact.maximum})
+        if fact.unit:
+            coding: dict[str, Any] = {"display": fact.unit}
+            code = _UCUM_UNITS.get(fact.unit.lower())
+            if code is not None:
+                coding = {"system": UCUM, "code": code, "display": fact.unit}
+            extensions.append({"url": UNIT, "valueCoding": coding})
+        item: dict[str, Any] = {"type": "integer"}
+        if extensions:
+            item["extension"] = extensions
+        if fact.default is not None:
+            item["initial"] = [{"valueInteger": fact.default}]
+        return item
+
+    def answer_one(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
+        return {"valueInteger": value}
+
+    def read_one(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
+        if _value_key(answer) != "valueInteger":
+            return _wrong_key(fact, answer, f"valueInteger ({domain_text(fact)})")
+        value = answer["valueInteger"]
+        if not is_int(value):
+            return AnswerIssue(
+                f"wrong type for the number fact '{fact.name}'",
+                domain_text(fact), describe(value), "valueInteger",
+            )
+        return _checked(fact, value, "valueInteger")
+
+
+class EnumMapping(SingleAnswer):
+    """``enum`` -> item type ``choice``, one ``answerOption`` coding per value.
+
+    Answers are ``valueCoding`` (code = the value; a system, when given, must
+    be the table's) or ``valueString`` (the value's text).
+    """
+
+    def item(self, fact: Fact, ctx: Context) -> dict[str, Any]:
+        options = []
+        for value in fact.values:
+            option: dict[str, Any] = {"valueCoding": self._coding(fact, value, ctx)}
+            if fact.default is not None and str(fact.default) == value:
+                option["initialSelected"] = True
+            options.append(option)
+        return {"type": "choice", "answerOption": options}
+
+    @staticmethod
+    def _coding(fact: Fact, value: str, ctx: Context) -> dict[str, Any]:
+        return {"system": ctx.code_system(fact), "code": value, "display": value}
+
+    def answer_one(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
+        return {"valueCoding": self._coding(fact, str(value), ctx)}
+
+    def read_one(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
+        key = _value_key(answer)
+        expected = f"valueCoding or valueString ({domain_text(fact)})"
+        if key == "valueString":
+            return _checked(fact, answer[key], key)
+        if key != "valueCoding":
+            return _wrong_key(fact, answer, expected)
+        coding = answer[key]
+        if not isinstance(coding, Mapping) or not isinstance(coding.get("code"), str):
+            return AnswerIssue(f"a coding without a code for '{fact.name}'", expected,
+                               describe(coding), key)
+        system = coding.get("system")
+        if system is not None and not ctx.is_code_system(fact, system):
+            return AnswerIssue(
+                f"a code of another system for '{fact.name}'",
+                repr(ctx.code_system(fact)), describe(system), "valueCoding.system",
+            )
+        return _checked(fact, coding["code"], "valueCoding.code")
+
+
+#: The FHIR mapping of every fact type.
+MAPPINGS: dict[str, FactMapping] = {
+    "bool": BoolMapping(),
+    "int": IntMapping(),
+    "enum": EnumMapping(),
+}
+
+
+def mapping(fact: Fact) -> FactMapping:
+    """The mapping of a fact's type."""
+    return MAPPINGS[fact.type]
