@@ -32,7 +32,8 @@ def main(cases_per_level: int = 200, rounds: int = 3) -> None:
     for level, cases in levels.items():
         best = min(statistics.median(time_each(decider.decide, cases)) for _ in range(rounds))
         pending = [c for c in cases if decider.decide(c).verdict == "pend"]
-        pend_best = min(statistics.median(time_each(decider.decide, pending)) for _ in range(rounds))
+        pend_best = min(statistics.median(time_each(decider.decide, pending))
+                        for _ in range(rounds))
         print(f"u{level:<5} {best * 1e3:9.3f}  {len(pending):5d}  {pend_best * 1e3:9.3f}")
     best = min(statistics.median(time_each(decider.decide, empty)) for _ in range(rounds))
     print(f"empty  {best * 1e3:9.3f}")
