@@ -42,6 +42,7 @@ COMMANDS = {
     "diff": "medpolicy.cli.diff:diff_command",
     "explain": "medpolicy.cli.explain:explain_command",
     "list": "medpolicy.cli.listing:list_command",
+    "next-question": "medpolicy.cli.next_question:next_question_command",
     "schema": "medpolicy.cli.schema:schema_command",
     "test": "medpolicy.cli.test:test_command",
     "validate": "medpolicy.cli.validate:validate_command",
