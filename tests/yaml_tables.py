@@ -9,14 +9,15 @@ writes it out as the YAML an analyst would, and loads it with
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import strategies as st
 
 from medpolicy import policy_from_text
-from medpolicy.tables.expr import to_text
-from medpolicy.tables.model import Case, Fact, Policy
-from tests.strategies import partial_cases, policies
+from medpolicy.tables.expr import Value, to_text
+from medpolicy.tables.model import HIT_POLICIES, Case, Criterion, Fact, Otherwise, Policy, Row
+from tests.strategies import INT_MAX, expressions, facts
 
 
 def _scalar(value: object) -> str:
@@ -59,11 +60,53 @@ def policy_yaml(policy: Policy, actionable: frozenset[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_OUTCOMES = st.sampled_from(["approve", "approve", "deny", "pend"])
+
+
+@st.composite
+def _policies(draw: Any) -> Policy:
+    """Like ``tests.strategies.policies``, with approve rows twice as likely and fewer
+    defaults (more unknown facts, so more pends with pathways)."""
+    fact_list = tuple(
+        f if draw(st.integers(0, 2)) == 0 else replace(f, default=None) for f in draw(facts())
+    )
+    criteria: list[Criterion] = []
+    for i in range(draw(st.integers(0, 2))):
+        when = draw(expressions(fact_list, [c.id for c in criteria]))
+        criteria.append(Criterion(f"c{i}", when, to_text(when)))
+    names = [c.id for c in criteria]
+    rows = tuple(
+        Row(f"r{i}", when, to_text(when), draw(_OUTCOMES), f"reason {i}")
+        for i, when in enumerate(draw(st.lists(expressions(fact_list, names),
+                                               min_size=1, max_size=4)))
+    )
+    otherwise = draw(st.none() | _OUTCOMES.map(lambda o: Otherwise(o, "no row")))
+    return Policy(id="random", title="random table", version="1", facts=fact_list,
+                  criteria=tuple(criteria), rows=rows,
+                  hit_policy=draw(st.sampled_from(HIT_POLICIES)), otherwise=otherwise)
+
+
+@st.composite
+def _partial_case(draw: Any, policy: Policy) -> Case:
+    """Each fact documented with probability one third (more unknowns, more pends)."""
+    values: dict[str, Value] = {}
+    for fact in policy.facts:
+        if draw(st.integers(0, 2)):
+            continue
+        if fact.type == "bool":
+            values[fact.name] = draw(st.booleans())
+        elif fact.type == "int":
+            values[fact.name] = draw(st.integers(0, INT_MAX))
+        else:
+            values[fact.name] = draw(st.sampled_from(fact.values))
+    return Case(id="random-case", facts=values)
+
+
 @st.composite
 def yaml_tables_and_cases(draw: Any) -> tuple[Policy, Case]:
     """A random table written as YAML and loaded by the loader, and a partial case."""
-    drawn = draw(policies())
+    drawn = draw(_policies())
     marks = draw(st.lists(st.booleans(), min_size=len(drawn.facts), max_size=len(drawn.facts)))
     actionable = frozenset(f.name for f, m in zip(drawn.facts, marks, strict=True) if m)
     policy = policy_from_text(policy_yaml(drawn, actionable))
-    return policy, draw(partial_cases(policy))
+    return policy, draw(_partial_case(policy))

@@ -258,3 +258,12 @@ def test_every_format_is_rendered() -> None:
     assert set(RENDERERS) == {"text", "json", "dot", "mermaid", "svg", "html"}
     with pytest.raises(ValueError, match="unknown format 'png'"):
         render(explained(SEED_004).why, "png")
+
+
+def test_html_of_a_pend_lists_every_pathway_and_the_next_question() -> None:
+    """The request section lists each pathway and the next question worth asking."""
+    page = render(explained(SEED_004).why, "html")
+    section = page[page.index('id="request"'):page.index('id="graph"')]
+    assert section.count("<li>Pathway ") == 2
+    assert "conservative_care_weeks: &gt;= 4" in section
+    assert "Next question: Which image guidance is planned for the injection?" in section

@@ -1,7 +1,8 @@
 """A box of abstract values in the table's words: ``needs`` for people, ``allowed`` for programs.
 
-One function per fact type for each face, chosen by ``describe`` and
+One function per fact type for each face, chosen by ``needs_text`` and
 ``allowed``; a new fact type adds its two functions to the maps below.
+(``describe`` keeps the older wording the diff report uses.)
 
 - bool: ``true`` / ``{"in": [true]}``;
 - enum: ``ct`` or ``in [fluoroscopy, ct]`` / ``{"in": ["fluoroscopy", "ct"]}``
@@ -35,10 +36,10 @@ def merged_intervals(domain: Domain, indices: Iterable[int]) -> list[Interval]:
 
 
 def value_labels(domain: Domain, indices: Iterable[int]) -> tuple[str, ...]:
-    """Each allowed value (or merged interval) as a label, in domain order."""
+    """Each allowed value (or merged interval, ``4 to 5``) as a label, in domain order."""
     chosen = sorted(set(indices))
     if domain.fact.type == "int":
-        return tuple(_run_words(domain, run) for run in merged_intervals(domain, chosen))
+        return tuple(run.describe() for run in merged_intervals(domain, chosen))
     return tuple(domain.label(i) for i in chosen)
 
 
@@ -80,12 +81,20 @@ _NEEDS: Mapping[str, Callable[[Domain, list[int]], str]] = {
 }
 
 
-def describe(domain: Domain, indices: Iterable[int]) -> str:
-    """The allowed values in words: ``true``, ``>= 4``, ``in [fluoroscopy, ct]``."""
+def needs_text(domain: Domain, indices: Iterable[int]) -> str:
+    """The allowed values as a request says them: ``true``, ``>= 4``, ``in [fluoroscopy, ct]``."""
     chosen = sorted(set(indices))
     if chosen == list(domain.indices()):
         return "any value"
     return _NEEDS[domain.fact.type](domain, chosen)
+
+
+def describe(domain: Domain, indices: Iterable[int]) -> str:
+    """The allowed values as the diff report says them: ``4 to 5``, ``fluoroscopy or ct``."""
+    chosen = set(indices)
+    if chosen == set(domain.indices()):
+        return "any value"
+    return " or ".join(value_labels(domain, chosen))
 
 
 # -- allowed: for programs ---------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from medpolicy.logic.compiler import CompiledTable
-from medpolicy.solver.decide.needs import allowed, describe, value_labels
+from medpolicy.solver.decide.needs import allowed, needs_text, value_labels
 from medpolicy.solver.decide.pathways import Route
 from medpolicy.solver.decide.result import MissingSet, Need, Pathway, Question, Request
 
@@ -34,7 +34,7 @@ class NeedMaker:
             domain = self.table.domains[fact]
             need = Need(
                 fact=domain.fact.name,
-                needs=describe(domain, values),
+                needs=needs_text(domain, values),
                 values=value_labels(domain, values),
                 question=domain.fact.question,
                 cost=domain.fact.cost,

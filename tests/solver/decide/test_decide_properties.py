@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
@@ -72,6 +73,7 @@ def test_projected_slow_path_agrees_with_the_fast_path(
 ) -> None:
     """With too many optimal models the projected counterfactual search finds the same sets."""
     policy, case = table_and_case
+    policy = replace(policy, facts=tuple(replace(f, actionable=True) for f in policy.facts))
     fast = Decider(policy, max_alternatives=50).counterfactuals(case)
     original = missing_module.MODEL_CAP
     missing_module.MODEL_CAP = 0
