@@ -100,10 +100,19 @@ class Need:
         return {
             "fact": self.fact,
             "needs": self.needs,
-            "allowed": self.box,
+            "allowed": _copy_box(self.box),
             "question": self.question,
             "document": self.document,
         }
+
+
+def _copy_box(box: dict[str, Any]) -> dict[str, Any]:
+    """A fresh copy of an ``allowed`` box (Needs are shared between decisions)."""
+    return {
+        key: [dict(v) if isinstance(v, dict) else v for v in value]
+        if isinstance(value, list) else value
+        for key, value in box.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,12 @@ def test_max_pathways_caps_and_counts() -> None:
     """--max-pathways keeps the cheapest and pathways_omitted counts the rest."""
     decision = Decider(policy_from_text(BARIATRIC), max_pathways=1).decide(Case("e", {}))
     assert len(decision.pathways) == 1 and decision.pathways_omitted == 2
+
+
+def test_allowed_is_a_fresh_copy_per_decision() -> None:
+    """Changing one decision's JSON leaves the next decision's allowed intact."""
+    decider = Decider(policy_from_text(BARIATRIC))
+    first = decider.decide(Case("a", {})).to_dict()
+    first["pathways"][1]["facts"][1]["allowed"]["in"].append(False)
+    second = decider.decide(Case("b", {})).to_dict()
+    assert second["pathways"][1]["facts"][1]["allowed"] == {"in": [True]}
