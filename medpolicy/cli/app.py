@@ -44,6 +44,7 @@ COMMANDS = {
     "fhir": "medpolicy.cli.fhir:fhir_command",
     "impact": "medpolicy.cli.impact:impact_command",
     "list": "medpolicy.cli.listing:list_command",
+    "next-question": "medpolicy.cli.next_question:next_question_command",
     "schema": "medpolicy.cli.schema:schema_command",
     "serve": "medpolicy.cli.serve:serve_command",
     "test": "medpolicy.cli.test:test_command",

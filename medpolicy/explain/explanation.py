@@ -17,7 +17,7 @@ from typing import Any
 from medpolicy.explain.graph import View, build_graph, why_view
 from medpolicy.explain.report import cited_sources, verdict_line
 from medpolicy.solver.decide.decider import Decider
-from medpolicy.solver.decide.result import Decision, FactValue, MissingSet, Need
+from medpolicy.solver.decide.result import Decision, FactValue, MissingSet, Need, Pathway
 from medpolicy.tables.model import Case, Policy
 
 
@@ -70,6 +70,10 @@ def determination(
         "text": verdict_line(decision),
         "reasons": [{**r.to_dict(), "certain": r.certain} for r in decision.reasons],
         "missing": [_alternative(m, facts, policy) for m in decision.missing],
+        "missing_omitted": decision.missing_omitted,
+        "pathways": [_alternative(p, facts, policy) for p in decision.pathways],
+        "pathways_omitted": decision.pathways_omitted,
+        "next_question": decision.next_question.to_dict() if decision.next_question else None,
         "counterfactuals": [_alternative(m, facts, policy) for m in counterfactuals],
         "sources": [[key, policy.source_map.get(key, "")] for key in cited_sources(decision)],
         "engine": dict(decision.engine),
@@ -77,7 +81,7 @@ def determination(
 
 
 def _alternative(
-    alternative: MissingSet, facts: Mapping[str, FactValue], policy: Policy
+    alternative: MissingSet | Pathway, facts: Mapping[str, FactValue], policy: Policy
 ) -> list[dict[str, Any]]:
     return [_need(need, facts, policy) for need in alternative.needs]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from medpolicy.solver.decide.result import Decision, FactValue, MissingSet, Reason
+from medpolicy.solver.decide.result import Decision, FactValue, MissingSet, Need, Reason
 from medpolicy.tables.model import Policy
 
 STATUS_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown",
@@ -50,6 +50,44 @@ def _alternative_lines(alternative: MissingSet) -> list[str]:
         question = f" — {need.question}" if need.question else ""
         lines.append(f"{need.fact}: {need.needs}{change}{question}")
     return lines
+
+
+def _need_line(need: Need) -> str:
+    return f"{need.fact}: {need.needs}"
+
+
+def omitted_note(count: int, what: str) -> str:
+    """``3 more alternatives not shown`` (empty when nothing is left out)."""
+    return f"{count} more {what} not shown" if count else ""
+
+
+def request_lines(decision: Decision) -> list[str]:
+    """The factored request, every pathway and the next question, as plain lines."""
+    out: list[str] = []
+    request = decision.request
+    if request.all:
+        out.append("Document all of:")
+        out += [f"  - {_need_line(n)}" for n in request.all]
+    if request.any:
+        out.append("and one of:" if request.all else "Document one of:")
+        for number, option in enumerate(request.any, 1):
+            out.append(f"  ({number}) " + "; ".join(_need_line(n) for n in option))
+    out.append(f"Every route to approval ({len(decision.pathways)} shown, cheapest first):")
+    for number, pathway in enumerate(decision.pathways, 1):
+        out.append(f"  Pathway {number} (cost {pathway.cost}): "
+                   + "; ".join(_need_line(n) for n in pathway.needs))
+    note = omitted_note(decision.pathways_omitted, "pathways")
+    if note:
+        out.append(f"  ({note})")
+    return out
+
+
+def next_question_line(decision: Decision) -> str | None:
+    """The next question worth asking, or None."""
+    question = decision.next_question
+    if question is None:
+        return None
+    return f"Next question: {question.question or question.fact} ({question.fact})"
 
 
 COUNTERFACTUALS_HEADING = "What would have to be different"
@@ -132,9 +170,16 @@ def render_text(
         for number, alternative in enumerate(decision.missing, 1):
             out.append(f"  Alternative {number} (cost {alternative.cost}):")
             out += [f"    - {line}" for line in _alternative_lines(alternative)]
+        note = omitted_note(decision.missing_omitted, "alternatives")
+        if note:
+            out.append(f"  ({note})")
+        out += ["", *request_lines(decision)]
     elif decision.undetermined:
         out += ["", "No documentation can lead to approval: every completion of the "
                 "undocumented facts is denied or pended by the rows above."]
+    question = next_question_line(decision)
+    if question:
+        out += ["", question]
     if counterfactuals is not None:
         out += _counterfactual_text(decision, counterfactuals)
     return "\n".join(out) + "\n"
@@ -169,9 +214,17 @@ def render_markdown(
         for number, alternative in enumerate(decision.missing, 1):
             out.append(f"{number}. Alternative {number} (cost {alternative.cost}):")
             out += [f"   - {line}" for line in _alternative_lines(alternative)]
+        note = omitted_note(decision.missing_omitted, "alternatives")
+        if note:
+            out += ["", f"*{note}*"]
+        out += ["", "#### Every route to approval", ""]
+        out += [f"    {line}" for line in request_lines(decision)]
     elif decision.undetermined:
         out += ["", "No documentation can lead to approval: every completion of the "
                 "undocumented facts is denied or pended by the rows above."]
+    question = next_question_line(decision)
+    if question:
+        out += ["", f"**{question}**"]
     if counterfactuals is not None:
         out += _counterfactual_markdown(decision, counterfactuals)
     keys = cited_sources(decision)

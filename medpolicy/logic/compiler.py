@@ -131,6 +131,8 @@ class CompiledTable:
             facts.extend(_fn("value", i, v) for v in domain.indices())
             if with_cost:
                 facts.append(_fn("cost", i, domain.fact.cost))
+                if domain.fact.actionable:
+                    facts.append(_fn("actionable", i))
         _add_facts(backend, facts)
 
     def emit_decide(self, backend: clingo.Backend) -> None:

@@ -44,6 +44,10 @@ class Fact:
     question: str = ""
     cost: int = 1
     location: Location | None = field(default=None, compare=False)
+    #: Where a reviewer finds the fact (``Sleep study report``); requests group by it.
+    document: str = ""
+    #: The requester can still change it (care given, the planned procedure).
+    actionable: bool = False
 
     @property
     def closed_world(self) -> bool:

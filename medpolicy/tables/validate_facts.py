@@ -16,7 +16,8 @@ from medpolicy.tables.collect import Collector, describe, is_int, join
 from medpolicy.tables.expr import Name, ParseError, Value, parse_expression
 from medpolicy.tables.model import FACT_TYPES, Fact, FactType
 
-FACT_KEYS = ("type", "values", "min", "max", "unit", "default", "question", "cost")
+FACT_KEYS = ("type", "values", "min", "max", "unit", "default", "question", "cost",
+             "document", "actionable")
 _ONLY_FOR = {"values": "enum", "min": "int", "max": "int", "unit": "int"}
 _ARTICLE = {"bool": "a", "int": "an", "enum": "an"}
 _TYPE_ALIASES = {
@@ -170,9 +171,12 @@ def _read_fact(
             expected="a whole number of at least 1",
             found=str(cost),
         )
+    document = c.text(spec, "document", path) or ""
+    actionable = _read_flag(c, spec, "actionable", path)
     if kind is None or len(c.problems) > before:
         return None
-    fact = Fact(name, kind, values, low, high, unit, None, question, cost or 1, where)
+    fact = Fact(name, kind, values, low, high, unit, None, question, cost or 1, where,
+                document=document, actionable=actionable)
     if "default" not in spec:
         return fact
     checked = check_value(fact, spec["default"])
@@ -186,6 +190,15 @@ def _read_fact(
         )
         return None
     return replace(fact, default=checked)
+
+
+def _read_flag(c: Collector, spec: Mapping[object, object], key: str, path: str) -> bool:
+    """A true/false field, false when absent."""
+    value = spec.get(key, False)
+    if isinstance(value, bool):
+        return value
+    c.wrong_type(c.value(spec, key, join(path, key)), "true or false", value)
+    return False
 
 
 def _read_values(c: Collector, spec: Mapping[object, object], path: str) -> tuple[str, ...]:

@@ -9,7 +9,14 @@ import pytest
 
 from medpolicy import Decider, Policy, load_case
 from medpolicy.explain.graph import OTHERWISE, VERDICT, why_view
-from tests.explain_support import CASES, DENY_CASE, ROOT, SEED_004, explained
+from tests.explain_support import (
+    CASES,
+    DENY_CASE,
+    ROOT,
+    SEED_004,
+    explained,
+    explained_with_actionable_history,
+)
 
 SEED_000 = ROOT / "examples" / "cases" / "seed-000-cervical-repeat.yaml"
 SEED_001 = ROOT / "examples" / "cases" / "seed-001-cervical-request-only.yaml"
@@ -106,11 +113,18 @@ def test_why_view_of_a_denial_is_the_row_that_fired_and_its_facts() -> None:
     assert why.graph["reasons"][0]["row"] == "prior_response"
 
 
-def test_counterfactuals_of_a_denial(esi: Policy) -> None:
-    """What would have to be different: more relief, or not a repeat injection."""
+def test_counterfactuals_of_a_denial_never_change_history(esi: Policy) -> None:
+    """Prior relief and a repeat injection are history, not actionable: nothing to propose."""
     explanation = explained(DENY_CASE)
+    assert explanation.counterfactuals == ()
+    assert explanation.full.graph["counterfactuals"] == []
+
+
+def test_counterfactuals_of_a_denial(esi: Policy) -> None:
+    """With that history actionable: more relief, or not a repeat injection."""
+    explanation = explained_with_actionable_history(DENY_CASE)
     changes = {(n.fact, n.needs) for m in explanation.counterfactuals for n in m.needs}
-    assert changes == {("prior_relief_percent", "50 to 100"), ("repeat_injection", "false")}
+    assert changes == {("prior_relief_percent", ">= 50"), ("repeat_injection", "false")}
     data = explanation.full.graph["counterfactuals"]
     assert {"fact": "prior_relief_percent", "from": 40, "from_source": "documented"}.items() <= \
         next(n for m in data for n in m if n["fact"] == "prior_relief_percent").items()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from dataclasses import replace
 
 import networkx as nx
 from hypothesis import HealthCheck, event, given, settings
@@ -26,6 +27,12 @@ from tests.strategies import tables_and_cases
 PROPERTY = settings(max_examples=250, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
+
+
+
+def _all_actionable(policy: Policy) -> Policy:
+    """The table with every fact actionable, so counterfactuals may touch any of them."""
+    return replace(policy, facts=tuple(replace(f, actionable=True) for f in policy.facts))
 
 @PROPERTY
 @given(tables_and_cases())
@@ -93,7 +100,7 @@ def cheapest_change(policy: Policy, case_facts: dict[str, Value]) -> int | None:
 @given(tables_and_cases())
 def test_counterfactuals_approve_and_none_is_cheaper(table_and_case: tuple[Policy, Case]) -> None:
     """Each reported change, applied as reported, approves; each costs the brute-force least."""
-    policy, case = table_and_case
+    policy, case = _all_actionable(table_and_case[0]), table_and_case[1]
     decider = Decider(policy, max_alternatives=50)
     changes = decider.counterfactuals(case)
     best = cheapest_change(policy, dict(case.facts))
@@ -122,7 +129,7 @@ def test_explain_reports_counterfactuals_exactly_for_denials(
     table_and_case: tuple[Policy, Case],
 ) -> None:
     """A denial (or a pend no documentation approves) gets counterfactuals, when any exist."""
-    policy, case = table_and_case
+    policy, case = _all_actionable(table_and_case[0]), table_and_case[1]
     explanation = explain(Decider(policy), case)
     decision = explanation.decision
     wanted = decision.verdict == "deny" or (decision.undetermined and not decision.missing)

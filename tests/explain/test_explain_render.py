@@ -20,7 +20,13 @@ from medpolicy.explain.render import (
     render_svg,
 )
 from medpolicy.explain.render.text import node_text
-from tests.explain_support import CASES, DENY_CASE, SEED_004, explained
+from tests.explain_support import (
+    CASES,
+    DENY_CASE,
+    SEED_004,
+    explained,
+    explained_with_actionable_history,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 VIEWS = ("why", "full")
@@ -183,7 +189,7 @@ def test_html_of_a_pend_has_the_documentation_request() -> None:
     page = render(explained(SEED_004).why, "html")
     request = page[page.index('id="request"'):page.index('id="graph"')]
     for fact, needs in (("conservative_care_weeks", "&gt;= 4 weeks"),
-                        ("image_guidance", "fluoroscopy or ct"), ("sedation_justified", "true")):
+                        ("image_guidance", "in [fluoroscopy, ct]"), ("sedation_justified", "true")):
         assert fact in request and needs in request
     assert "Alternative 2 (cost 6)" in request
     assert 'id="counterfactuals"' not in page
@@ -193,7 +199,10 @@ def test_html_of_a_denial_has_what_would_have_to_be_different() -> None:
     """The denial page lists each cheapest change, old value to what it must show."""
     page = render(explained(DENY_CASE).why, "html")
     section = page[page.index('id="counterfactuals"'):page.index('id="graph"')]
-    assert "prior_relief_percent: 40 -&gt; 50 to 100 percent" in section
+    assert "No change to the documented facts can lead to approval." in section
+    page = render(explained_with_actionable_history(DENY_CASE).why, "html")
+    section = page[page.index('id="counterfactuals"'):page.index('id="graph"')]
+    assert "prior_relief_percent: 40 -&gt; &gt;= 50 percent" in section
     assert "repeat_injection: true -&gt; false" in section
 
 
@@ -226,6 +235,8 @@ def test_text_tree_of_a_denial_says_what_would_change_it() -> None:
     """The denial's tree ends with the cheapest changes."""
     text = render(explained(DENY_CASE).why, "text")
     assert "│   └── [blocks] fact prior_relief_percent = 40 percent" in text
+    assert text.endswith("no change to the documented facts can lead to approval.\n")
+    text = render(explained_with_actionable_history(DENY_CASE).why, "text")
     assert text.endswith("  Change 2 (cost 1):\n    - repeat_injection: true -> false\n")
 
 
@@ -233,7 +244,9 @@ def test_markdown_has_the_determination_and_a_mermaid_block(esi: Policy) -> None
     """Markdown: the determination, counterfactuals for a denial, a mermaid block."""
     text = render_explanation_markdown(explained(DENY_CASE), esi, "why")
     assert "### What would have to be different" in text
-    assert "`prior_relief_percent: 40 -> 50 to 100`" in text
+    assert "No change to the documented facts can lead to approval." in text
+    history = render_explanation_markdown(explained_with_actionable_history(DENY_CASE), esi, "why")
+    assert "`prior_relief_percent: 40 -> >= 50`" in history
     assert "```mermaid\n---\n" in text and text.endswith("```\n")
     pend = render_explanation_markdown(explained(SEED_004), esi, "full")
     assert "What would have to be different" not in pend
@@ -245,3 +258,12 @@ def test_every_format_is_rendered() -> None:
     assert set(RENDERERS) == {"text", "json", "dot", "mermaid", "svg", "html"}
     with pytest.raises(ValueError, match="unknown format 'png'"):
         render(explained(SEED_004).why, "png")
+
+
+def test_html_of_a_pend_lists_every_pathway_and_the_next_question() -> None:
+    """The request section lists each pathway and the next question worth asking."""
+    page = render(explained(SEED_004).why, "html")
+    section = page[page.index('id="request"'):page.index('id="graph"')]
+    assert section.count("<li>Pathway ") == 2
+    assert "conservative_care_weeks: &gt;= 4" in section
+    assert "Next question: Which image guidance is planned for the injection?" in section

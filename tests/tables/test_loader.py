@@ -166,8 +166,8 @@ def test_locations_point_into_the_file(esi: Policy) -> None:
     ]
     assert [(where.line, where.path) for where in lines if where] == [
         (32, "facts.cpt"),
-        (157, "criteria.interlaminar"),
-        (192, "rows[0]"),
+        (197, "criteria.interlaminar"),
+        (232, "rows[0]"),
     ]
 
 

@@ -51,6 +51,7 @@ BAD_TABLES = [
     ("bad-effective-date.yaml", ValidationError, 7, 12, ["effective", "not a date", "2026-13-01"]),
     ("facts-not-mapping.yaml", ValidationError, 7, 8, ["facts", "expected a mapping", "a list"]),
     ("invalid-fact-name.yaml", ValidationError, 12, 3, ["facts.not", "invalid fact name 'not'"]),
+    ("bad-actionable.yaml", InputError, 6, 58, ["actionable", "true or false", "yes"]),
     ("bad-fact-type.yaml", ValidationError, 12, 18, ["'boolean'", "did you mean 'bool'?"]),
     ("unknown-fact-key.yaml", ValidationError, 14, 5, ["'questoin'", "did you mean 'question'?"]),
     ("values-on-int.yaml", ValidationError, 12, 22, ["'values' applies only to enum", "weeks"]),

@@ -117,9 +117,28 @@ def _request(info: Mapping[str, Any]) -> str:
                          else '<td class="none">—</td>')
         rows.append(f"<tr><td><b>{escape(name)}</b><br><span class=\"question\">"
                     f"{escape(questions[name])}</span></td>{''.join(cells)}</tr>")
+    omitted = info.get("missing_omitted", 0)
+    more = f"<p>{omitted} more alternatives are not shown.</p>" if omitted else ""
     return ('<section id="request"><h2>Documentation request</h2><p>Any one alternative, '
             "documented as shown, approves the request (cheapest first).</p>"
-            f"<table><tr><th>Fact to document</th>{heads}</tr>{''.join(rows)}</table></section>")
+            f"<table><tr><th>Fact to document</th>{heads}</tr>{''.join(rows)}</table>{more}"
+            f"{_pathways(info)}</section>")
+
+
+def _pathways(info: Mapping[str, Any]) -> str:
+    """Every route to approval, cheapest first, and the next question worth asking."""
+    items = []
+    for number, pathway in enumerate(info.get("pathways", []), 1):
+        cost = sum(n["cost"] for n in pathway)
+        needs = "; ".join(f"{n['fact']}: {need_text(n)}" for n in pathway)
+        items.append(f"<li>Pathway {number} (cost {cost}): {escape(needs)}</li>")
+    omitted = info.get("pathways_omitted", 0)
+    more = f"<p>{omitted} more pathways are not shown.</p>" if omitted else ""
+    question = info.get("next_question")
+    ask = (f'<p class="next-question">Next question: {escape(question["question"])} '
+           f'({escape(question["fact"])})</p>' if question else "")
+    return (f'<h3>Every route to approval</h3><ol id="pathways">{"".join(items)}</ol>'
+            f"{more}{ask}")
 
 
 def _counterfactuals(info: Mapping[str, Any]) -> str:

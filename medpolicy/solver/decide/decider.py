@@ -22,14 +22,15 @@ from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
 from medpolicy.logic.outcomes import no_match_outcome
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT, SymbolIndex, new_control, solve_models
 from medpolicy.solver.decide.missing import Candidate, MissingSolver
-from medpolicy.solver.decide.needs import describe, value_labels
+from medpolicy.solver.decide.pathways import PathwaySolver, Route
+from medpolicy.solver.decide.relevance import RelevanceSolver
+from medpolicy.solver.decide.request import DocumentationRequest, NeedMaker, build_request
 from medpolicy.solver.decide.result import (
     CriterionState,
     CriterionStatus,
     Decision,
     FactValue,
     MissingSet,
-    Need,
     PolicyRef,
     Reason,
     RowStatus,
@@ -39,7 +40,7 @@ from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Case, Outcome, Policy
 T = TypeVar("T")
 
 DEFAULT_MAX_ALTERNATIVES = 10
-_NEED_CACHE = 4096
+DEFAULT_MAX_PATHWAYS = 20
 
 
 def engine_versions() -> tuple[tuple[str, str], ...]:
@@ -74,11 +75,13 @@ class Decider:
         max_alternatives: int = DEFAULT_MAX_ALTERNATIVES,
         time_limit: float = DEFAULT_TIME_LIMIT,
         verify: bool = False,
+        max_pathways: int = DEFAULT_MAX_PATHWAYS,
     ) -> None:
-        if max_alternatives < 1:
-            raise ValueError("max_alternatives must be at least 1")
+        if max_alternatives < 1 or max_pathways < 1:
+            raise ValueError("max_alternatives and max_pathways must be at least 1")
         self.policy = policy
         self.max_alternatives = max_alternatives
+        self.max_pathways = max_pathways
         self.time_limit = time_limit
         self.verify = verify
         self.table = CompiledTable(policy)
@@ -94,7 +97,7 @@ class Decider:
         )
         self._shown = SymbolIndex(self._shown_atoms(ctl))
         self._engine = engine_versions()
-        self._needs: dict[tuple[int, frozenset[int], int | None], Need] = {}
+        self._need = NeedMaker(self.table)
         users: dict[int, list[int]] = {}
         for r, closure in enumerate(self.table.criterion_closure):
             for c in closure:
@@ -120,8 +123,18 @@ class Decider:
 
     @cached_property
     def missing_solver(self) -> MissingSolver:
-        """The optimisation program, grounded on first use (only pends need it)."""
+        """The optimisation program of counterfactuals, grounded on first use."""
         return MissingSolver(self.table, self.time_limit, oracle=self)
+
+    @cached_property
+    def pathway_solver(self) -> PathwaySolver:
+        """The maximal-box enumeration, grounded on first use (only pends need it)."""
+        return PathwaySolver(self.table, self.time_limit)
+
+    @cached_property
+    def relevance_solver(self) -> RelevanceSolver:
+        """The two-completion program, grounded on first use (only pends need it)."""
+        return RelevanceSolver(self.table, self.time_limit)
 
     # -- solving -------------------------------------------------------------
 
@@ -183,16 +196,22 @@ class Decider:
         """A complete case extending ``fixed`` that is not approved, if there is one."""
         if self._rejected is None:
             return None
+        return self._first_model([*self.assumptions(fixed), self._rejected], _completion)
 
-        def completion(model: clingo.Model) -> dict[int, int]:
-            # val/2 is not shown, so read the model's atoms structurally.
-            return {
-                sym.arguments[0].number: sym.arguments[1].number
-                for sym in model.symbols(atoms=True)
-                if sym.name == "val" and len(sym.arguments) == 2
-            }
-
-        return self._first_model([*self.assumptions(fixed), self._rejected], completion)
+    def box_counterexample(
+        self, known: Mapping[int, int], box: Mapping[int, frozenset[int]]
+    ) -> dict[int, int] | None:
+        """A complete case in ``box`` (and extending ``known``) that is not approved, if any."""
+        if self._rejected is None:
+            return None
+        excluded = [
+            -self._val[(f, v)]
+            for f, values in box.items()
+            for v in self.table.domains[f].indices()
+            if v not in values
+        ]
+        return self._first_model(
+            [*self.assumptions(known), *excluded, self._rejected], _completion)
 
     def rejected_box(self, case: Mapping[int, int]) -> dict[int, frozenset[int]]:
         """A box of complete cases, all rejected, around the rejected complete ``case``.
@@ -213,16 +232,24 @@ class Decider:
 
     # -- deciding ------------------------------------------------------------
 
-    def decide(self, case: Case, *, max_alternatives: int | None = None) -> Decision:
-        """The exact verdict on ``case``, with reasons and minimal missing facts."""
+    def decide(
+        self,
+        case: Case,
+        *,
+        max_alternatives: int | None = None,
+        max_pathways: int | None = None,
+    ) -> Decision:
+        """The exact verdict on ``case``, its reasons and, for a pend, the documentation request."""
         known = self.table.known_values(case)
         cons = self.consequences(known)
         undetermined = len(cons.outcomes) > 1
         verdict: Outcome = "pend" if undetermined else _only(cons.outcomes)
-        missing: tuple[MissingSet, ...] = ()
-        if undetermined and "approve" in cons.outcomes:
-            cap = max_alternatives or self.max_alternatives
-            missing = tuple(self.missing_sets(known, cap))
+        request = DocumentationRequest()
+        if undetermined:
+            request = self.documentation_request(
+                known, "approve" in cons.outcomes,
+                max_alternatives or self.max_alternatives, max_pathways or self.max_pathways,
+                cons.match & cons.miss)
         return Decision(
             case=case.id,
             policy=self._policy_ref,
@@ -231,10 +258,37 @@ class Decider:
             criteria=self._criteria(cons),
             rows=self._rows(cons),
             facts=self._facts(case),
-            missing=missing,
+            missing=request.missing,
             undetermined=undetermined,
             engine=self._engine,
+            missing_omitted=request.missing_omitted,
+            pathways=request.pathways,
+            pathways_omitted=request.pathways_omitted,
+            request=request.request,
+            relevant=request.relevant,
+            next_question=request.next_question,
+            service_date=_service_date(case),
         )
+
+    def documentation_request(
+        self, known: Mapping[int, int], approvable: bool, max_alternatives: int,
+        max_pathways: int, open_rows: Iterable[int] | None = None,
+    ) -> DocumentationRequest:
+        """Missing sets, pathways, the factored request, relevant facts and the next question."""
+        routes: list[Route] = []
+        if approvable:
+            solver = self.pathway_solver
+            routes = self._cheapest_routes(known) if solver.lazy else solver.routes(known)
+        if self.verify:
+            for route in routes:
+                if self.box_counterexample(known, dict(route.box)) is not None:
+                    raise SolverError(
+                        f"internal check failed: a pathway for {self.policy.id} does not "
+                        "force approval; please report this table and case")
+        in_routes = frozenset(f for route in routes for f in route.facts)
+        relevant = self.relevance_solver.relevant(known, self._open_facts(open_rows), in_routes)
+        return build_request(self.table, self._need, routes, relevant, max_alternatives,
+                             max_pathways)
 
     def missing_sets(
         self, known: Mapping[int, int], cap: int, *, allow_change: bool = False
@@ -268,6 +322,21 @@ class Decider:
                 if len(result) < cap:
                     result.append(self._missing_set(known, candidate, box))
         return result
+
+    def _cheapest_routes(self, known: Mapping[int, int]) -> list[Route]:
+        """On a lazily checked table: the cheapest routes only, from the missing-set search.
+
+        Each is sound (checked against the decide program); where values of
+        two facts interact each working assignment is its own route.
+        """
+        found, exact = self.missing_solver.solve(known)
+        routes: list[Route] = []
+        for candidate in sorted(found, key=self._candidate_key):
+            assert exact, "the lazy search lists every assignment"
+            for box in _boxes(found[candidate]):
+                cost = sum(self.table.domains[f].fact.cost for f in box)
+                routes.append(Route(tuple(sorted(box.items())), cost))
+        return routes
 
     def counterfactuals(self, case: Case, cap: int | None = None) -> tuple[MissingSet, ...]:
         """What would have to be different for every completion of ``case`` to approve.
@@ -304,24 +373,19 @@ class Decider:
             self._need(f, values[f], known[f] if f in candidate.changed else None) for f in facts
         ))
 
-    def _need(self, fact: int, values: frozenset[int], current: int | None) -> Need:
-        """What documenting ``fact`` needs; memoised, the same needs recur across cases."""
-        key = (fact, values, current)
-        need = self._needs.get(key)
-        if need is None:
-            domain = self.table.domains[fact]
-            need = Need(
-                fact=domain.fact.name,
-                needs=describe(domain, values),
-                values=value_labels(domain, values),
-                question=domain.fact.question,
-                cost=domain.fact.cost,
-                current=domain.label(current) if current is not None else None,
-                allowed=tuple(domain.values[v] for v in sorted(values)),
-            )
-            if len(self._needs) < _NEED_CACHE:
-                self._needs[key] = need
-        return need
+    def _open_facts(self, open_rows: Iterable[int] | None) -> frozenset[int] | None:
+        """Facts read by rows that match in some completions only: no other fact can matter.
+
+        A fact read by no such row leaves every row's match, hence the
+        outcome, unchanged. None (no narrowing) when the open rows are unknown.
+        """
+        if open_rows is None:
+            return None
+        return frozenset().union(*(self._row_facts[r] for r in open_rows))
+
+    @cached_property
+    def _row_facts(self) -> tuple[frozenset[int], ...]:
+        return tuple(self.table.row_facts(r) for r in range(len(self.policy.rows)))
 
     # -- reporting -----------------------------------------------------------
 
@@ -435,6 +499,21 @@ def _boxes(assignments: list[dict[int, int]]) -> list[dict[int, frozenset[int]]]
     if size == len(distinct):
         return [{f: frozenset(vs) for f, vs in union.items()}]
     return [{f: frozenset([v]) for f, v in a} for a in sorted(distinct)]
+
+
+def _completion(model: clingo.Model) -> dict[int, int]:
+    """The complete case of a decide model (val/2 is not shown: read atoms structurally)."""
+    return {
+        sym.arguments[0].number: sym.arguments[1].number
+        for sym in model.symbols(atoms=True)
+        if sym.name == "val" and len(sym.arguments) == 2
+    }
+
+
+def _service_date(case: Case) -> str | None:
+    """The case's service date as ISO text, when the case model carries one."""
+    value = getattr(case, "service_date", None)
+    return None if value is None else str(value)
 
 
 def _only(outcomes: set[str]) -> Outcome:

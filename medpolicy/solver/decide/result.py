@@ -8,7 +8,7 @@ place, from the dataclasses.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from medpolicy.logic.domain import AbstractValue, Interval
@@ -78,6 +78,9 @@ class Need:
     cost: int
     current: str | None = None
     allowed: tuple[AbstractValue, ...] = ()
+    document: str = ""
+    #: ``allowed`` for programs (``{"in": [...]}``, ``{"min": a, "max": b}``), see needs.py.
+    box: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def accepts(self, value: Value) -> bool:
         """Whether documenting ``value`` for the fact satisfies this need."""
@@ -93,12 +96,23 @@ class Need:
         return False
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"fact": self.fact, "needs": self.needs}
-        if self.current is not None:
-            data["from"] = self.current
-        data["values"] = list(self.values)
-        data["question"] = self.question
-        return data
+        """An item of a documentation request: fact, needs, allowed, question, document."""
+        return {
+            "fact": self.fact,
+            "needs": self.needs,
+            "allowed": _copy_box(self.box),
+            "question": self.question,
+            "document": self.document,
+        }
+
+
+def _copy_box(box: dict[str, Any]) -> dict[str, Any]:
+    """A fresh copy of an ``allowed`` box (Needs are shared between decisions)."""
+    return {
+        key: [dict(v) if isinstance(v, dict) else v for v in value]
+        if isinstance(value, list) else value
+        for key, value in box.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -117,6 +131,49 @@ class MissingSet:
 
     def to_list(self) -> list[dict[str, Any]]:
         return [n.to_dict() for n in self.needs]
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """A route to approval no fact of which can be left free (a maximal box)."""
+
+    needs: tuple[Need, ...]
+
+    @property
+    def cost(self) -> int:
+        return sum(n.cost for n in self.needs)
+
+    @property
+    def facts(self) -> frozenset[str]:
+        return frozenset(n.fact for n in self.needs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cost": self.cost, "facts": [n.to_dict() for n in self.needs]}
+
+
+@dataclass(frozen=True)
+class Request:
+    """The pathways factored for people: items in every pathway, and one of the rest."""
+
+    all: tuple[Need, ...] = ()
+    any: tuple[tuple[Need, ...], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "all": [n.to_dict() for n in self.all],
+            "any": [[n.to_dict() for n in option] for option in self.any],
+        }
+
+
+@dataclass(frozen=True)
+class Question:
+    """The next question worth asking: a fact and its question."""
+
+    fact: str
+    question: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fact": self.fact, "question": self.question}
 
 
 @dataclass(frozen=True)
@@ -140,6 +197,13 @@ class Decision:
     missing: tuple[MissingSet, ...]
     undetermined: bool
     engine: tuple[tuple[str, str], ...]
+    missing_omitted: int = 0
+    pathways: tuple[Pathway, ...] = ()
+    pathways_omitted: int = 0
+    request: Request = field(default_factory=Request)
+    relevant: tuple[str, ...] = ()
+    next_question: Question | None = None
+    service_date: str | None = None
 
     @property
     def approvable(self) -> bool:
@@ -154,11 +218,19 @@ class Decision:
                 "id": self.policy.id,
                 "version": self.policy.version,
                 "sha256": self.policy.sha256,
+                "layers": [self.policy.id],
             },
+            "service_date": self.service_date,
             "verdict": self.verdict,
-            "reasons": [r.to_dict() for r in self.reasons],
+            "reasons": [{**r.to_dict(), "layer": self.policy.id} for r in self.reasons],
             "criteria": {c.id: {"status": c.status, "facts": list(c.facts)} for c in self.criteria},
             "missing": [m.to_list() for m in self.missing],
+            "missing_omitted": self.missing_omitted,
+            "pathways": [p.to_dict() for p in self.pathways],
+            "pathways_omitted": self.pathways_omitted,
+            "request": self.request.to_dict(),
+            "relevant": list(self.relevant),
+            "next_question": self.next_question.to_dict() if self.next_question else None,
             "engine": dict(self.engine),
         }
 

@@ -176,15 +176,28 @@ def test_json_follows_the_output_contract(esi: Policy, esi_decider: Decider) -> 
     decision = esi_decider.decide(_case(esi, {"cpt": 62321, "indication": "radiculopathy"},
                                         "contract"))
     data = json.loads(decision.to_json())
-    assert list(data) == ["case", "policy", "verdict", "reasons", "criteria", "missing", "engine"]
+    assert list(data) == [
+        "case", "policy", "service_date", "verdict", "reasons", "criteria", "missing",
+        "missing_omitted", "pathways", "pathways_omitted", "request", "relevant",
+        "next_question", "engine",
+    ]
     assert data["case"] == "contract"
-    assert set(data["policy"]) == {"id", "version", "sha256"}
+    assert data["service_date"] is None
+    assert set(data["policy"]) == {"id", "version", "sha256", "layers"}
     assert data["policy"]["id"] == "esi" and len(data["policy"]["sha256"]) == 64
-    assert all(set(r) == {"row", "outcome", "text", "sources"} for r in data["reasons"])
+    assert data["policy"]["layers"] == ["esi"]
+    assert all(set(r) == {"row", "outcome", "text", "sources", "layer"} for r in data["reasons"])
+    assert all(r["layer"] == "esi" for r in data["reasons"])
     assert set(data["criteria"]["interlaminar"]) == {"status", "facts"}
     assert data["criteria"]["interlaminar"] == {"status": "met", "facts": ["cpt"]}
-    first = data["missing"][0]
-    assert all({"fact", "needs"} <= set(item) for item in first)
+    item_keys = {"fact", "needs", "allowed", "question", "document"}
+    assert all(set(item) == item_keys for alt in data["missing"] for item in alt)
+    assert data["missing_omitted"] == 0 and data["pathways_omitted"] == 0
+    assert all(set(p) == {"cost", "facts"} for p in data["pathways"])
+    assert all(set(item) == item_keys for p in data["pathways"] for item in p["facts"])
+    assert set(data["request"]) == {"all", "any"}
+    assert set(data["next_question"]) == {"fact", "question"}
+    assert data["next_question"]["fact"] in data["relevant"]
     assert set(data["engine"]) == {"medpolicy", "clingo"}
 
 
@@ -291,10 +304,10 @@ def test_approve_rows_with_otherwise_pend_find_missing_sets_lazily() -> None:
     policy = _approve_rows_table(24)
     decider = Decider(policy)
     decision = decider.decide(Case(id="some", facts={"f0": 7}))
-    assert decider.missing_solver.lazy
+    assert decider.pathway_solver.lazy
     assert decision.verdict == "pend"
     assert [sorted(a.facts) for a in decision.missing] == [["f1"]]
-    assert decision.missing[0].needs[0].needs == "0 to 2"
+    assert decision.missing[0].needs[0].needs == "<= 2"
     verified = Decider(policy, verify=True).decide(Case(id="again", facts={"f0": 7}))
     assert verified.missing == decision.missing
 

@@ -42,7 +42,7 @@ def test_seed_004_needs_read_as_the_spec_says(esi: Policy, esi_decider: Decider)
         "conservative_care_intolerant": "true",
         "conservative_care_weeks": ">= 4",
         "functional_impairment_documented": "true",
-        "image_guidance": "fluoroscopy or ct",
+        "image_guidance": "in [fluoroscopy, ct]",
         "neuro_exam_documented": "true",
         "sedation_justified": "true",
     }
