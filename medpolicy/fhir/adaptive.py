@@ -5,15 +5,13 @@ fact of the first pathway (ties: table order), else the cheapest relevant
 unknown fact, else ``None``. A fact is *relevant* when two completions that
 differ only in it give different outcomes.
 
-TEMPORARY (until the ``request`` branch is merged): the Decider does not yet
-report ``relevant``, ``pathways`` or ``next_question``. Until then relevance is
-computed here (``is_relevant``) and the first cheapest missing set stands in
-for the first pathway. Once the Decision has those fields they are used
-(read with ``getattr``, so this module works on both sides of the merge):
-``next_question`` whenever it names a question not yet asked, ``relevant`` and
-``pathways[0]`` when a question was declined. After the merge, replace
-``_offered``/``first_pathway``/the ``getattr`` reads by the fields themselves;
-``is_relevant`` stays for ``confirm_question``.
+The Decider reports ``relevant``, ``pathways`` and ``next_question``
+exactly; this module uses them as they are, and only adds what a form needs
+on top: questions already asked (and declined) are never asked again, so when
+the Decider's next question was declined, the next one comes from the same
+rule over the questions still open. ``is_relevant`` serves
+``confirm_question`` (defaults that could matter), which the Decider does not
+report.
 
 ``next_response`` is the SDC ``$next-question`` operation: a
 QuestionnaireResponse (with a contained Questionnaire of the questions asked
@@ -90,24 +88,9 @@ def is_relevant(decider: Decider, known: Mapping[int, int], fact: int,
     return search(dict(known), 0)
 
 
-def _offered(decision: Decision) -> dict[str, str] | None:
-    """The Decider's own next question (the request branch's ``Question``), if it has one."""
-    offered = getattr(decision, "next_question", None)
-    if offered is None:
-        return None
-    fact = offered.get("fact") if isinstance(offered, Mapping) else getattr(offered, "fact", None)
-    question = (offered.get("question") if isinstance(offered, Mapping)
-                else getattr(offered, "question", None))
-    return {"fact": str(fact), "question": str(question)} if fact else None
-
-
 def first_pathway(decision: Decision) -> frozenset[str]:
-    """The facts of the first pathway; until the Decider has pathways, of the first
-    cheapest missing set (the stand-in this module uses)."""
-    pathways = getattr(decision, "pathways", None)
-    if pathways:
-        return frozenset(pathways[0].facts)
-    return decision.missing[0].facts if decision.missing else frozenset()
+    """The facts of the decision's first (cheapest) pathway, or none."""
+    return decision.pathways[0].facts if decision.pathways else frozenset()
 
 
 def next_question(
@@ -115,20 +98,14 @@ def next_question(
 ) -> dict[str, str] | None:
     """``{"fact", "question"}`` to ask next about ``case``, or None; ``asked`` are never asked."""
     decision = decider.decide(case)
-    offered = _offered(decision)
-    if offered is not None and offered["fact"] not in asked:
-        return offered
+    offered = decision.next_question
+    if offered is not None and offered.fact not in asked:
+        return offered.to_dict()
     if not decision.undetermined:
         return None
     table = decider.table
     known = table.known_values(case)
-    reported = getattr(decision, "relevant", None)  # the Decider's exact relevance, when it has it
-
-    def relevant(f: int) -> bool:
-        if reported is not None:
-            return table.domains[f].fact.name in reported
-        return is_relevant(decider, known, f)
-
+    relevant = set(decision.relevant)
     open_facts = [
         f for f, domain in enumerate(table.domains)
         if f not in known and domain.fact.name not in asked
@@ -137,9 +114,10 @@ def next_question(
     ranked = sorted(open_facts, key=lambda f: (table.domains[f].fact.cost, f))
     in_first = [f for f in ranked if table.domains[f].fact.name in first]
     # The cheapest relevant fact of the first pathway, else the cheapest relevant one.
-    best = next((f for f in in_first if relevant(f)), None)
+    best = next((f for f in in_first if table.domains[f].fact.name in relevant), None)
     if best is None:
-        best = next((f for f in ranked if f not in in_first and relevant(f)), None)
+        best = next((f for f in ranked
+                     if f not in in_first and table.domains[f].fact.name in relevant), None)
     return _question(decider, best)
 
 
