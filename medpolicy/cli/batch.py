@@ -34,8 +34,8 @@ from medpolicy.batch.records import (
     guess_format,
     open_records,
 )
-from medpolicy.cli.app import time_limit_option
 from medpolicy.solver.decide.decider import DEFAULT_MAX_ALTERNATIVES
+from medpolicy.solver.limits import DEFAULT_TIME_LIMIT
 from medpolicy.tables.loader import load_policy
 
 
@@ -54,7 +54,9 @@ from medpolicy.tables.loader import load_policy
 @click.option("--max-alternatives", type=click.IntRange(min=1),
               default=DEFAULT_MAX_ALTERNATIVES, show_default=True,
               help="At most this many documentation alternatives per pend.")
-@time_limit_option
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+              default=DEFAULT_TIME_LIMIT, show_default=True,
+              help="Seconds one case may take; a case past it becomes an error record.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK_SIZE,
               show_default=True, help="Cases sent to a worker at a time.")
 def batch_command(policy: str, input_path: Path, output: Path | None, workers: int | None,

@@ -24,6 +24,7 @@ import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
+from medpolicy.budget import time_budget
 from medpolicy.errors import ValidationError
 from medpolicy.logic.compiler import CompiledTable
 from medpolicy.solver.check.evidence import (
@@ -167,7 +168,11 @@ class Checker:
         return target.a in self.index.outcome_at(point)[1]
 
     def run(self) -> CheckReport:
-        """Every finding of the table, errors first."""
+        """Every finding of the table, errors first, all within the time limit."""
+        with time_budget(self.time_limit, self.policy.path):
+            return self._run()
+
+    def _run(self) -> CheckReport:
         self._settle()
         relevant = {f for f in self.read if self.evidence.holds(Target("relevant", f))}
         explainer = Explainer(self.index, self.evidence, self.pairs, self.points)
