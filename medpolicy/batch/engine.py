@@ -1,5 +1,11 @@
 """Deciding a stream of cases: one result per record, in input order, in bounded memory.
 
+The record pipeline, shared by every engine (local processes here, Dask
+elsewhere): ``BatchWorker.result(record)`` parses, decides and serializes one
+record and **never raises** (bad input, a solver failure, a record past its
+time limit or any other error becomes an error record at that line); a
+writer (``medpolicy.batch.writer``) puts the results down in input order.
+
 ``run_batch`` takes lazily read ``Record`` s (``tables.batchio``) and yields a
 ``BatchResult`` per record, in the order read: the ``decide`` JSON contract
 with the record's input line, or an error record (line, message) for a record
@@ -16,8 +22,10 @@ this process only reads and writes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 from collections import Counter, deque
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +39,7 @@ from medpolicy.solver.decide.decider import DEFAULT_MAX_ALTERNATIVES, Decider
 from medpolicy.tables.model import OUTCOMES, Outcome, Policy
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 #: Records per chunk sent to a worker.
 DEFAULT_CHUNK_SIZE = 250
@@ -85,17 +93,29 @@ class BatchWorker:
         self._stem = os.path.splitext(os.path.basename(parser.source))[0]
 
     def result(self, record: Record) -> BatchResult:
-        """The result of one record; bad input and solver failures become error records."""
+        """The result of one record; never raises: any failure becomes an error record."""
+        where = f"{self.parser.source}:{record.line}"
         try:
             case = self.parser.case(record, self.policy)
         except InputError as error:
             return self._error(record.line, self._default_id(record.line), error.problems)
+        except RecursionError:
+            return self._error(record.line, self._default_id(record.line),
+                               [f"{where}: the record nests too deeply to read"])
+        except Exception as error:  # one record must never stop the run
+            return self._error(record.line, self._default_id(record.line),
+                               [f"{where}: the record cannot be read ({type(error).__name__})"])
         try:
             decision = self.decider.decide(case)
+            text = decision_record(record.line, decision.to_dict())
         except SolverError as error:
-            where = f"{self.parser.source}:{record.line}"
             return self._error(record.line, case.id, [f"{where}: {error}"])
-        text = decision_record(record.line, decision.to_dict())
+        except RecursionError:
+            return self._error(record.line, case.id,
+                               [f"{where}: the table nests too deeply to decide this case"])
+        except Exception as error:  # one record must never stop the run
+            return self._error(record.line, case.id,
+                               [f"{where}: the case could not be decided ({error})"])
         return BatchResult(record.line, case.id, decision.verdict, None, text)
 
     def results(self, records: Iterable[Record]) -> list[BatchResult]:
@@ -117,6 +137,8 @@ _worker: BatchWorker | None = None
 
 def _init_worker(policy: Policy, parser: Parser, options: BatchOptions) -> None:
     global _worker
+    # Ctrl-C reaches the whole process group: only the parent decides what to keep.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = BatchWorker(policy, parser, options)
 
 
@@ -178,27 +200,40 @@ def _run_parallel(
     context = multiprocessing.get_context("spawn")
     pending: deque[Future[list[BatchResult]]] = deque()
     limit = workers * _IN_FLIGHT_PER_WORKER
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
         initargs=(policy, parser, options),
-    ) as pool:
-        try:
-            for chunk in _chunks(records, chunk_size):
-                pending.append(pool.submit(_run_chunk, chunk))
-                if len(pending) >= limit:
-                    yield from pending.popleft().result()
-            while pending:
+    )
+    finished = False
+    try:
+        for chunk in _chunks(records, chunk_size):
+            pending.append(pool.submit(_run_chunk, chunk))
+            if len(pending) >= limit:
                 yield from pending.popleft().result()
-        except BrokenProcessPool as error:
-            raise SolverError(
-                "a batch worker process stopped unexpectedly (out of memory, or killed); "
-                "the run was stopped"
-            ) from error
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield from pending.popleft().result()
+        finished = True
+    except BrokenProcessPool as error:
+        raise SolverError(
+            "a batch worker process stopped unexpectedly (out of memory, or killed); "
+            "the run was stopped"
+        ) from error
+    finally:
+        for future in pending:
+            future.cancel()
+        if not finished:
+            _stop_workers(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the worker processes now: a stopped run does not wait for their chunks."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
 
 
 @dataclass

@@ -6,7 +6,9 @@ command runs (or help lists it), so ``medpolicy decide`` loads what deciding
 needs and nothing else. Commands call the library and print; they hold no
 logic.
 
-Exit codes: 0 success, 1 a check or test found failures, 2 bad input or usage.
+Exit codes: 0 success, 1 a check or test found failures, 2 bad input or usage,
+130 interrupted (Ctrl-C; 143 for SIGTERM where a command keeps partial work).
+When the reader of stdout goes away (``| head``) a command ends quietly with 1.
 An ``InputError`` prints each problem on its own stderr line, prefixed
 ``error:``; a ``SolverError`` prints its message. Neither shows a traceback.
 """
@@ -19,6 +21,7 @@ from typing import Any
 import click
 
 from medpolicy import __version__
+from medpolicy.cli.streams import EXIT_INTERRUPTED, Interrupted, stdout_closed
 from medpolicy.errors import InputError, SolverError
 from medpolicy.solver.limits import DEFAULT_TIME_LIMIT
 from medpolicy.tables.nesting import NESTING_VARIABLE
@@ -73,6 +76,14 @@ class _Group(click.Group):
         except SolverError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Interrupted as signal_:
+            click.echo("interrupted", err=True)
+            ctx.exit(signal_.exit_code)
+        except BrokenPipeError:
+            stdout_closed()
         except RecursionError:
             click.echo(
                 "error: the table nests too deeply for this command; "
