@@ -97,10 +97,11 @@ def batch_command(ctx: click.Context, policy: str, input_path: Path, output: Pat
         parser, records = open_records(stream, chosen, table, source, count)
         writer = ResultWriter(None if output is None or is_dash(output) else output)
         stack.callback(writer.discard)
-        results = run_batch(table, parser, records, workers=workers or default_workers(),
+        size = None if stdin else os.fstat(stream.fileno()).st_size
+        results = run_batch(table, parser, records, workers=workers or default_workers(size),
                             options=options, chunk_size=chunk_size)
         stack.callback(results.close)
-        progress = _progress(stack, None if stdin else os.fstat(stream.fileno()).st_size, count)
+        progress = _progress(stack, size, count)
         try:
             _write(results, writer, progress)
         except BrokenPipeError:
