@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 DEFAULT_CHUNK_SIZE = 250
 #: Chunks in flight per worker (bounds memory; keeps every worker busy).
 _IN_FLIGHT_PER_WORKER = 3
+#: Seconds between looks at the worker processes while waiting for a chunk.
+_LIVENESS_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -225,9 +227,9 @@ def _run_parallel(
         for chunk in _chunks(records, chunk_size):
             pending.append(pool.submit(_run_chunk, chunk))
             if len(pending) >= limit:
-                yield from pending.popleft().result()
+                yield from _await(pending.popleft(), pool)
         while pending:
-            yield from pending.popleft().result()
+            yield from _await(pending.popleft(), pool)
         finished = True
     except BrokenProcessPool as error:
         raise SolverError(
@@ -239,15 +241,47 @@ def _run_parallel(
             future.cancel()
         if not finished:
             _stop_workers(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
+        # A stopped run does not wait for the pool's threads (they may be stuck on a
+        # queue a killed worker held); the workers are already terminated.
+        pool.shutdown(wait=finished, cancel_futures=True)
+
+
+def _await(future: Future[list[BatchResult]], pool: ProcessPoolExecutor) -> list[BatchResult]:
+    """The chunk's results; raises BrokenProcessPool when a worker died.
+
+    The pool notices a dead worker itself, except when the worker died while
+    writing a result (its reader then waits for the rest for ever): so wait in
+    short steps and look at the workers in between.
+    """
+    from concurrent.futures import TimeoutError as FutureTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    while True:
+        try:
+            return future.result(timeout=_LIVENESS_SECONDS)
+        except FutureTimeout:
+            processes = getattr(pool, "_processes", None) or {}
+            if any(p.exitcode not in (None, 0) for p in list(processes.values())):
+                raise BrokenProcessPool("a worker process died") from None
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End the worker processes now: a stopped run does not wait for their chunks."""
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
         with contextlib.suppress(Exception):
             process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
+    # A worker killed while writing a result leaves the pool's reader waiting for the
+    # rest for ever (and the interpreter would wait for that thread at exit). With every
+    # worker gone, closing this process's end of the pipe gives the reader its EOF.
+    queue = getattr(pool, "_result_queue", None)
+    writer = getattr(queue, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.close()
 
 
 @dataclass

@@ -113,11 +113,11 @@ def _check_kept(process: subprocess.Popen[bytes], target: Path, code: int, words
     process.stdin.close()
     stderr = process.stderr.read().decode()
     assert "Traceback" not in stderr
-    match = re.search(words + r".* after (\d+) finished records", stderr)
+    match = re.search(words + r".* after ([\d,]+) finished records", stderr)
     assert match is not None, stderr
     assert list(target.parent.glob(".*.tmp")) == []
     records = _records(target)
-    assert len(records) == int(match.group(1))
+    assert len(records) == int(match.group(1).replace(",", ""))
     assert [r["line"] for r in records] == list(range(1, len(records) + 1))
 
 
