@@ -21,6 +21,7 @@ says in plain words what is wrong.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,8 +266,11 @@ def read_bytes(path: Path, file: str | None = None) -> bytes:
     name = file or str(path)
     limit = max_file_bytes()
     try:
-        with path.open("rb") as stream:
-            data = stream.read(limit + 1)
+        if str(path) == "-":  # standard input, read once
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with path.open("rb") as stream:
+                data = stream.read(limit + 1)
         if len(data) > limit:
             message = (f"the file is larger than {limit:,} bytes; "
                        f"raise the limit with {FILE_BYTES_VARIABLE}")
@@ -303,7 +307,7 @@ def decode_utf8(data: bytes, file: str) -> str:
 
 
 def load_file(path: Path, file: str | None = None) -> tuple[Document, bytes]:
-    """Read, decode and parse a YAML or JSON file; returns the document and its bytes."""
-    name = file or str(path)
+    """Read, decode and parse a YAML or JSON file (``-``: standard input, as ``<stdin>``)."""
+    name = file or ("<stdin>" if str(path) == "-" else str(path))
     data = read_bytes(path, name)
     return parse_text(decode_utf8(data, name), name), data
