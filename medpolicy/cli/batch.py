@@ -32,7 +32,9 @@ from medpolicy.batch.sniff import PeekedStream, sniff_format
 from medpolicy.batch.writer import OutputError, ResultWriter
 from medpolicy.cli.app import EXIT_FAILURES, EXIT_INPUT
 from medpolicy.cli.streams import (
+    RECEIVED,
     Interrupted,
+    critical,
     is_dash,
     open_input,
     signals_raise,
@@ -95,14 +97,16 @@ def batch_command(ctx: click.Context, policy: str, input_path: Path, output: Pat
         stream = stack.enter_context(open_input(input_path))
         chosen, stream = _format(fmt, stdin, input_path, stream, table, source)
         parser, records = open_records(stream, chosen, table, source, count)
-        writer = ResultWriter(None if output is None or is_dash(output) else output)
-        stack.callback(writer.discard)
+        with critical():
+            writer = ResultWriter(None if output is None or is_dash(output) else output)
+            stack.callback(writer.discard)
         size = None if stdin else os.fstat(stream.fileno()).st_size
-        results = run_batch(table, parser, records, workers=workers or default_workers(size),
-                            options=options, chunk_size=chunk_size)
-        stack.callback(results.close)
-        progress = _progress(stack, size, count)
+        progress: _Progress | None = None
         try:
+            results = run_batch(table, parser, records, workers=workers or default_workers(size),
+                                options=options, chunk_size=chunk_size)
+            stack.callback(results.close)
+            progress = _progress(stack, size, count)
             _write(results, writer, progress)
         except BrokenPipeError:
             stdout_closed("batch: stopped, stdout was closed")
@@ -110,8 +114,11 @@ def batch_command(ctx: click.Context, policy: str, input_path: Path, output: Pat
             stopped, code = f"stopped by {signal_.name}", signal_.exit_code
         except SolverError as error:
             stopped, code = f"stopped: {error}", EXIT_INPUT
-        except RuntimeError as error:  # clingo reports a signal that hit it as a RuntimeError
-            stopped, code = f"stopped: {error}", EXIT_INPUT
+        except RuntimeError:  # clingo reports a signal that hit it as a RuntimeError
+            if not RECEIVED:
+                raise
+            received = Interrupted(RECEIVED[-1])
+            stopped, code = f"stopped by {received.name}", received.exit_code
         except OutputError as error:
             writer.discard()
             click.echo(f"error: {error}", err=True)
@@ -119,7 +126,8 @@ def batch_command(ctx: click.Context, policy: str, input_path: Path, output: Pat
         if progress is not None:
             progress.close(writer.summary.cases)
         try:
-            writer.commit()
+            with critical():
+                writer.commit()
         except OutputError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(EXIT_INPUT)

@@ -45,6 +45,28 @@ class Interrupted(BaseException):
         return signal.Signals(self.signum).name
 
 
+#: Signals received inside ``signals_raise`` blocks, oldest first: when clingo turns the
+#: ``Interrupted`` raised in one of its callbacks into a RuntimeError, this still says why.
+RECEIVED: list[int] = []
+
+
+_CRITICAL: list[bool] = []
+
+
+@contextlib.contextmanager
+def critical() -> Iterator[None]:
+    """A section a signal must not cut in two (a file created and its clean-up registered):
+    a signal that arrives inside raises ``Interrupted`` when the section ends."""
+    seen = len(RECEIVED)
+    _CRITICAL.append(True)
+    try:
+        yield
+    finally:
+        _CRITICAL.pop()
+    if not _CRITICAL and len(RECEIVED) > seen:
+        raise Interrupted(RECEIVED[-1])
+
+
 def is_dash(path: str | Path | None) -> bool:
     """Whether the path argument is ``-`` (standard input or output)."""
     return path is not None and str(path) == "-"
@@ -78,6 +100,9 @@ def signals_raise() -> Iterator[None]:
         return
 
     def stop(signum: int, _frame: object) -> None:
+        RECEIVED.append(signum)
+        if _CRITICAL:
+            return  # raised when the critical section ends
         raise Interrupted(signum)
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
