@@ -26,6 +26,8 @@ import contextlib
 import json
 import os
 import signal
+import threading
+import weakref
 from collections import Counter, deque
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -265,8 +267,29 @@ def _await(future: Future[list[BatchResult]], pool: ProcessPoolExecutor) -> list
                 raise BrokenProcessPool("a worker process died") from None
 
 
+_QUIET_THREADS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+def _quiet(thread: threading.Thread | None) -> None:
+    """Let ``thread`` end on an exception without printing it (a stopped pool's manager
+    thread trips over the futures this run cancelled: nothing a user should see)."""
+    if thread is None:
+        return
+    if not _QUIET_THREADS and not getattr(threading.excepthook, "_medpolicy", False):
+        previous = threading.excepthook
+
+        def hook(args: threading.ExceptHookArgs) -> None:
+            if args.thread not in _QUIET_THREADS:
+                previous(args)
+
+        hook._medpolicy = True  # type: ignore[attr-defined]
+        threading.excepthook = hook
+    _QUIET_THREADS.add(thread)
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """End the worker processes now: a stopped run does not wait for their chunks."""
+    _quiet(getattr(pool, "_executor_manager_thread", None))
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(Exception):

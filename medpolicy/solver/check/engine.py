@@ -215,8 +215,9 @@ def _order(finding: Finding) -> tuple[int, int, int]:
 def check_policy(
     policy: Policy, *, witnesses: int = 1, time_limit: float = DEFAULT_TIME_LIMIT
 ) -> CheckReport:
-    """Check a loaded table."""
-    return Checker(policy, witnesses=witnesses, time_limit=time_limit).run()
+    """Check a loaded table, all of it (indexing included) within ``time_limit``."""
+    with time_budget(time_limit, policy.path):
+        return Checker(policy, witnesses=witnesses, time_limit=time_limit).run()
 
 
 def check_table(
