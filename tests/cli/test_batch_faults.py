@@ -128,7 +128,8 @@ def test_a_signal_keeps_every_finished_record(
 ) -> None:
     """SIGINT exits 130 and SIGTERM 143; -o holds the finished records in order, no .tmp."""
     process, target = _stopped_run(tmp_path, good, "1")
-    time.sleep(1.0)  # let some records finish: the count is read back, not assumed
+    _wait_for(lambda: list(tmp_path.glob(".out.jsonl.*.tmp")), "the run never started writing")
+    time.sleep(0.5)  # let some records finish: the count is read back, not assumed
     process.send_signal(signum)
     _check_kept(process, target, code, f"stopped by {signal.Signals(signum).name}")
 
@@ -136,7 +137,7 @@ def test_a_signal_keeps_every_finished_record(
 def test_a_killed_worker_keeps_every_finished_record(tmp_path: Path, good: list[str]) -> None:
     """A worker killed with SIGKILL: exit 2, -o holds the finished prefix, no .tmp."""
     source = tmp_path / "in.jsonl"
-    source.write_text("\n".join(good * 100) + "\n", encoding="utf-8")
+    source.write_text("\n".join(good * 300) + "\n", encoding="utf-8")
     target = tmp_path / "out.jsonl"
     process = subprocess.Popen(
         [*_COMMAND, "batch", "esi", str(source), "--workers", "2", "--chunk-size", "20",
