@@ -10,7 +10,8 @@ YAML path), what was expected and what was found::
     │   ├── ValidationError   one or more problems in a table or case (all listed)
     │   └── ExpressionError   an expression that does not parse
     └── SolverError           clingo failed or ran out of time
-        └── TooComplexError   a table too large for an exact analysis in its limits
+        ├── TooComplexError   a table too large for an exact analysis in its limits
+        └── TimeLimitError    a command ran past its time limit (``medpolicy.budget``)
 """
 
 from __future__ import annotations
@@ -104,6 +105,10 @@ class SolverError(MedpolicyError):
 
 class TooComplexError(SolverError):
     """A table whose exact analysis exceeds a size limit."""
+
+
+class TimeLimitError(SolverError):
+    """A command's work (Python or clingo) ran past its time limit."""
 
 
 def single(location: Location, message: str, **kw: str | None) -> list[Problem]:

@@ -1,5 +1,11 @@
 """Deciding a stream of cases: one result per record, in input order, in bounded memory.
 
+The record pipeline, shared by every engine (local processes here, Dask
+elsewhere): ``BatchWorker.result(record)`` parses, decides and serializes one
+record and **never raises** (bad input, a solver failure, a record past its
+time limit or any other error becomes an error record at that line); a
+writer (``medpolicy.batch.writer``) puts the results down in input order.
+
 ``run_batch`` takes lazily read ``Record`` s (``tables.batchio``) and yields a
 ``BatchResult`` per record, in the order read: the ``decide`` JSON contract
 with the record's input line, or an error record (line, message) for a record
@@ -16,8 +22,12 @@ this process only reads and writes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
+import threading
+import weakref
 from collections import Counter, deque
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,12 +41,14 @@ from medpolicy.solver.decide.decider import DEFAULT_MAX_ALTERNATIVES, Decider
 from medpolicy.tables.model import OUTCOMES, Outcome, Policy
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 #: Records per chunk sent to a worker.
 DEFAULT_CHUNK_SIZE = 250
 #: Chunks in flight per worker (bounds memory; keeps every worker busy).
 _IN_FLIGHT_PER_WORKER = 3
+#: Seconds between looks at the worker processes while waiting for a chunk.
+_LIVENESS_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -85,17 +97,29 @@ class BatchWorker:
         self._stem = os.path.splitext(os.path.basename(parser.source))[0]
 
     def result(self, record: Record) -> BatchResult:
-        """The result of one record; bad input and solver failures become error records."""
+        """The result of one record; never raises: any failure becomes an error record."""
+        where = f"{self.parser.source}:{record.line}"
         try:
             case = self.parser.case(record, self.policy)
         except InputError as error:
             return self._error(record.line, self._default_id(record.line), error.problems)
+        except RecursionError:
+            return self._error(record.line, self._default_id(record.line),
+                               [f"{where}: the record nests too deeply to read"])
+        except Exception as error:  # one record must never stop the run
+            return self._error(record.line, self._default_id(record.line),
+                               [f"{where}: the record cannot be read ({type(error).__name__})"])
         try:
             decision = self.decider.decide(case)
+            text = decision_record(record.line, decision.to_dict())
         except SolverError as error:
-            where = f"{self.parser.source}:{record.line}"
             return self._error(record.line, case.id, [f"{where}: {error}"])
-        text = decision_record(record.line, decision.to_dict())
+        except RecursionError:
+            return self._error(record.line, case.id,
+                               [f"{where}: the table nests too deeply to decide this case"])
+        except Exception as error:  # one record must never stop the run
+            return self._error(record.line, case.id,
+                               [f"{where}: the case could not be decided ({error})"])
         return BatchResult(record.line, case.id, decision.verdict, None, text)
 
     def results(self, records: Iterable[Record]) -> list[BatchResult]:
@@ -117,6 +141,8 @@ _worker: BatchWorker | None = None
 
 def _init_worker(policy: Policy, parser: Parser, options: BatchOptions) -> None:
     global _worker
+    # Ctrl-C reaches the whole process group: only the parent decides what to keep.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = BatchWorker(policy, parser, options)
 
 
@@ -125,11 +151,25 @@ def _run_chunk(records: list[Record]) -> list[BatchResult]:
     return _worker.results(records)
 
 
-def default_workers() -> int:
+#: Input size from which a second worker process measurably helps on a 2-core
+#: machine (docs/hardening.md: 3,000 esi cases, 2 MB, ran 3.4 s with one worker
+#: and 6.3 s with two; 12,000 cases, 8 MB, 12.9 s with one and 9.8 s with two).
+PARALLEL_FROM_BYTES = 6 * 1024 * 1024
+
+
+def available_cores() -> int:
     """The number of cores this process may run on."""
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
+
+
+def default_workers(input_bytes: int | None = None) -> int:
+    """The worker processes that measurably help: one (this process) unless the input
+    is known to be large enough to repay starting and grounding more, then one per core."""
+    if input_bytes is None or input_bytes < PARALLEL_FROM_BYTES:
+        return 1
+    return available_cores()
 
 
 def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -178,27 +218,93 @@ def _run_parallel(
     context = multiprocessing.get_context("spawn")
     pending: deque[Future[list[BatchResult]]] = deque()
     limit = workers * _IN_FLIGHT_PER_WORKER
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
         initargs=(policy, parser, options),
-    ) as pool:
+    )
+    finished = False
+    try:
+        for chunk in _chunks(records, chunk_size):
+            pending.append(pool.submit(_run_chunk, chunk))
+            if len(pending) >= limit:
+                yield from _await(pending.popleft(), pool)
+        while pending:
+            yield from _await(pending.popleft(), pool)
+        finished = True
+    except BrokenProcessPool as error:
+        raise SolverError(
+            "a batch worker process stopped unexpectedly (out of memory, or killed); "
+            "the run was stopped"
+        ) from error
+    finally:
+        for future in pending:
+            future.cancel()
+        if not finished:
+            _stop_workers(pool)
+        # A stopped run does not wait for the pool's threads (they may be stuck on a
+        # queue a killed worker held); the workers are already terminated.
+        pool.shutdown(wait=finished, cancel_futures=True)
+
+
+def _await(future: Future[list[BatchResult]], pool: ProcessPoolExecutor) -> list[BatchResult]:
+    """The chunk's results; raises BrokenProcessPool when a worker died.
+
+    The pool notices a dead worker itself, except when the worker died while
+    writing a result (its reader then waits for the rest for ever): so wait in
+    short steps and look at the workers in between.
+    """
+    from concurrent.futures import TimeoutError as FutureTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    while True:
         try:
-            for chunk in _chunks(records, chunk_size):
-                pending.append(pool.submit(_run_chunk, chunk))
-                if len(pending) >= limit:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-        except BrokenProcessPool as error:
-            raise SolverError(
-                "a batch worker process stopped unexpectedly (out of memory, or killed); "
-                "the run was stopped"
-            ) from error
-        finally:
-            for future in pending:
-                future.cancel()
+            return future.result(timeout=_LIVENESS_SECONDS)
+        except FutureTimeout:
+            processes = getattr(pool, "_processes", None) or {}
+            if any(p.exitcode not in (None, 0) for p in list(processes.values())):
+                raise BrokenProcessPool("a worker process died") from None
+
+
+_QUIET_THREADS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+def _quiet(thread: threading.Thread | None) -> None:
+    """Let ``thread`` end on an exception without printing it (a stopped pool's manager
+    thread trips over the futures this run cancelled: nothing a user should see)."""
+    if thread is None:
+        return
+    if not _QUIET_THREADS and not getattr(threading.excepthook, "_medpolicy", False):
+        previous = threading.excepthook
+
+        def hook(args: threading.ExceptHookArgs) -> None:
+            if args.thread not in _QUIET_THREADS:
+                previous(args)
+
+        hook._medpolicy = True  # type: ignore[attr-defined]
+        threading.excepthook = hook
+    _QUIET_THREADS.add(thread)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the worker processes now: a stopped run does not wait for their chunks."""
+    _quiet(getattr(pool, "_executor_manager_thread", None))
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
+    # A worker killed while writing a result leaves the pool's reader waiting for the
+    # rest for ever (and the interpreter would wait for that thread at exit). With every
+    # worker gone, closing this process's end of the pipe gives the reader its EOF.
+    queue = getattr(pool, "_result_queue", None)
+    writer = getattr(queue, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.close()
 
 
 @dataclass

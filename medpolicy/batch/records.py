@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from medpolicy.errors import Location, Problem, ValidationError, did_you_mean
 from medpolicy.tables.cases import case_from_mapping
+from medpolicy.tables.inputlimits import bad_character, too_many_digits
 from medpolicy.tables.model import Case, Policy
 
 if TYPE_CHECKING:
@@ -127,13 +128,21 @@ class JsonLinesParser:
         if not text.strip():
             raise _problem(self.source, line, "empty line", expected="a case object")
         try:
-            data = json.loads(text, object_pairs_hook=_unique_keys)
+            data = json.loads(text, object_pairs_hook=_unique_keys, parse_int=_bounded_int,
+                              parse_float=_bounded_float)
+        except _TooLong as error:
+            raise _problem(self.source, line, str(error)) from None
+        except RecursionError:
+            raise _problem(self.source, line, "the JSON nests too deeply to read") from None
         except json.JSONDecodeError as error:
             raise ValidationError(
                 [Problem(Location(self.source, line, error.colno), f"invalid JSON: {error.msg}")]
             ) from None
         except _DuplicateKey as error:
             raise _problem(self.source, line, f"duplicate key '{error.key}'") from None
+        problem = _bad_text(data)
+        if problem is not None:
+            raise _problem(self.source, line, problem)
         if not isinstance(data, dict):
             raise _problem(
                 self.source,
@@ -143,6 +152,41 @@ class JsonLinesParser:
                 found=_json_kind(data),
             )
         return case_from_mapping(data, policy, self.source, line)
+
+
+class _TooLong(ValueError):
+    """A number with more digits than ``MAX_DIGITS``."""
+
+
+def _bounded_int(text: str) -> int:
+    problem = too_many_digits(text)
+    if problem is not None:
+        raise _TooLong(problem)
+    return int(text)
+
+
+def _bounded_float(text: str) -> float:
+    problem = too_many_digits(text)
+    if problem is not None:
+        raise _TooLong(problem)
+    return float(text)
+
+
+def _bad_text(data: object) -> str | None:
+    """The first lone surrogate or control character in any key or text of ``data``."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            problem = bad_character(item)
+            if problem is not None:
+                return problem
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _json_kind(value: object) -> str:
@@ -247,6 +291,10 @@ class CsvParser:
             text = raw.strip()
             if _has_surrogates(text):
                 raise _problem(self.source, line, f"column '{column}' is not valid UTF-8")
+            problem = bad_character(text) or (
+                too_many_digits(text) if _INT.fullmatch(text) else None)
+            if problem is not None:
+                raise _problem(self.source, line, f"column '{column}': {problem}")
             if not text:
                 continue
             fact = policy.fact_map.get(column)

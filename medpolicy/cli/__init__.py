@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from medpolicy.cli.app import cli
+from medpolicy.cli.streams import stdout_closed
 
 __all__ = ["cli", "main"]
 
 
 def main() -> None:
     """Entry point of the ``medpolicy`` console script."""
-    cli(prog_name="medpolicy")
+    try:
+        cli(prog_name="medpolicy")
+    except BrokenPipeError:  # raised while click flushed stdout on the way out
+        stdout_closed()

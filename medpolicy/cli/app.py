@@ -6,7 +6,9 @@ command runs (or help lists it), so ``medpolicy decide`` loads what deciding
 needs and nothing else. Commands call the library and print; they hold no
 logic.
 
-Exit codes: 0 success, 1 a check or test found failures, 2 bad input or usage.
+Exit codes: 0 success, 1 a check or test found failures, 2 bad input or usage,
+130 interrupted (Ctrl-C; 143 for SIGTERM where a command keeps partial work).
+When the reader of stdout goes away (``| head``) a command ends quietly with 1.
 An ``InputError`` prints each problem on its own stderr line, prefixed
 ``error:``; a ``SolverError`` prints its message. Neither shows a traceback.
 """
@@ -19,8 +21,10 @@ from typing import Any
 import click
 
 from medpolicy import __version__
+from medpolicy.cli.streams import EXIT_INTERRUPTED, Interrupted, stdout_closed
 from medpolicy.errors import InputError, SolverError
 from medpolicy.solver.limits import DEFAULT_TIME_LIMIT
+from medpolicy.tables.nesting import NESTING_VARIABLE
 
 #: Exit code for bad input or usage.
 EXIT_INPUT = 2
@@ -76,6 +80,21 @@ class _Group(click.Group):
         except SolverError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Interrupted as signal_:
+            click.echo("interrupted", err=True)
+            ctx.exit(signal_.exit_code)
+        except BrokenPipeError:
+            stdout_closed()
+        except RecursionError:
+            click.echo(
+                "error: the table nests too deeply for this command; "
+                f"lower {NESTING_VARIABLE} or flatten its criteria",
+                err=True,
+            )
+            ctx.exit(EXIT_INPUT)
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -100,11 +119,22 @@ def cli() -> None:
     """Decision tables for prior-authorization criteria, decided exactly with clingo."""
 
 
-#: ``--time-limit``, shared by every command that solves.
+def _whole_command_budget(ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    """Enter a time budget that lasts as long as the command (``medpolicy.budget``)."""
+    from medpolicy.budget import time_budget
+
+    ctx.with_resource(time_budget(value))
+    return value
+
+
+#: ``--time-limit``, shared by every command that solves: it bounds the whole
+#: command (compiling, grounding, solving and Python search), not one call.
 time_limit_option = click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),
     default=DEFAULT_TIME_LIMIT,
     show_default=True,
-    help="Seconds one solver call may take before it is stopped.",
+    callback=_whole_command_budget,
+    help="Seconds the whole command may take (compiling, solving, searching) "
+         "before it stops with exit code 2.",
 )

@@ -20,7 +20,7 @@ from medpolicy.tables.loader import load_policy
 @click.command("decide")
 @click.argument("policy")
 @click.argument("cases", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+                type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "letter"]),
               default="text", show_default=True,
               help="text for terminals, json (one object per case per line) for programs, "

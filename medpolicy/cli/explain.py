@@ -8,6 +8,7 @@ import click
 
 from medpolicy.batch.output import atomic_output
 from medpolicy.cli.app import time_limit_option
+from medpolicy.cli.streams import is_dash
 from medpolicy.explain.explanation import explain
 from medpolicy.explain.graph import VIEWS, View
 from medpolicy.explain.render import RENDERERS, render, render_explanation_markdown
@@ -20,15 +21,17 @@ FORMATS = (*RENDERERS, "markdown")
 
 @click.command("explain")
 @click.argument("policy")
-@click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("case", type=click.Path(exists=True, dir_okay=False, allow_dash=True,
+                                        path_type=Path))
 @click.option("--view", type=click.Choice(VIEWS), default="why", show_default=True,
               help="why: only what decided the verdict; full: the whole table for this case.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text: an indented tree; json: node-link data; dot, mermaid: graph text; "
                    "svg: a drawing; html: one self-contained page; markdown: the "
                    "determination with a Mermaid diagram.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (atomically: all or nothing) instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write to this file (atomically: all or nothing) instead of stdout "
+                   "('-': stdout).")
 @click.option("--max-alternatives", type=click.IntRange(min=1),
               default=DEFAULT_MAX_ALTERNATIVES, show_default=True,
               help="At most this many cheapest alternatives (documentation or changes).")
@@ -49,7 +52,7 @@ def explain_command(policy: str, case: Path, view: str, fmt: str, output: Path |
         text = render_explanation_markdown(explanation, table, chosen)
     else:
         text = render(explanation.view(chosen), fmt)
-    if output is None:
+    if output is None or is_dash(output):
         click.echo(text, nl=False)
         return
     with atomic_output(output) as stream:

@@ -21,7 +21,7 @@ from medpolicy.tables.model import Policy
 
 @click.command("test")
 @click.argument("policy")
-@click.argument("cases", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("cases", nargs=-1, type=click.Path(exists=True, allow_dash=True, path_type=Path))
 @click.option("--coverage", is_flag=True,
               help="Report the rows, criteria, thresholds and verdicts the cases exercise, "
                    "and what they never do.")

@@ -14,7 +14,8 @@ from medpolicy.tables.loader import load_policy
 
 @click.command("validate")
 @click.argument("policy")
-@click.argument("cases", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("cases", nargs=-1, type=click.Path(path_type=Path, dir_okay=False,
+                                                    allow_dash=True))
 @click.pass_context
 def validate_command(ctx: click.Context, policy: str, cases: tuple[Path, ...]) -> None:
     """Check POLICY (a file or a bundled name) and each CASE file against it.

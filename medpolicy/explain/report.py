@@ -14,6 +14,9 @@ from collections.abc import Sequence
 
 from medpolicy.solver.decide.result import Decision, FactValue, MissingSet, Need, Reason
 from medpolicy.tables.model import Policy
+from medpolicy.textsafe import markdown_code as code
+from medpolicy.textsafe import markdown_text as md
+from medpolicy.textsafe import visible
 
 STATUS_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown",
                 "not_applicable": "not applicable"}
@@ -133,7 +136,7 @@ def _counterfactual_markdown(decision: Decision, changes: Sequence[MissingSet]) 
     out += [COUNTERFACTUALS_INTRO, ""]
     for number, alternative in enumerate(changes, 1):
         out.append(f"{number}. Change {number} (cost {alternative.cost}):")
-        out += [f"   - `{line}`" for line in change_lines(alternative, decision)]
+        out += [f"   - {code(line)}" for line in change_lines(alternative, decision)]
     return out
 
 
@@ -182,7 +185,8 @@ def render_text(
         out += ["", question]
     if counterfactuals is not None:
         out += _counterfactual_text(decision, counterfactuals)
-    return "\n".join(out) + "\n"
+    # Each entry is one line: what the table or case says cannot forge another.
+    return "\n".join(visible(line) for line in out) + "\n"
 
 
 def render_markdown(
@@ -190,9 +194,9 @@ def render_markdown(
 ) -> str:
     """A determination in Markdown, ready to paste into a letter or a ticket."""
     out = [
-        f"## Determination: {decision.case}",
+        f"## Determination: {md(decision.case)}",
         "",
-        f"**Policy:** {policy.title} (`{policy.id}` version {policy.version})  ",
+        f"**Policy:** {md(policy.title)} ({code(policy.id)} version {md(policy.version)})  ",
         f"**Verdict:** {verdict_line(decision)}",
         "",
         "### Criteria",
@@ -201,35 +205,36 @@ def render_markdown(
         "|---|---|---|",
     ]
     for status in decision.criteria:
-        facts = ", ".join(f"`{f}`" for f in status.facts)
-        out.append(f"| `{status.id}` | {STATUS_WORDS[status.status]} | {facts} |")
+        facts = ", ".join(code(f) for f in status.facts)
+        out.append(f"| {code(status.id)} | {STATUS_WORDS[status.status]} | {facts} |")
     if decision.reasons:
         out += ["", f"### {reasons_heading(decision)}", ""]
         for reason in decision.reasons:
-            cites = ", ".join(f"[{s}]" for s in reason.sources)
-            out.append(f"- **{reason.row}** ({reason.outcome}): {reason.text} {cites}".rstrip())
+            cites = ", ".join(f"[{md(s)}]" for s in reason.sources)
+            out.append(f"- **{md(reason.row)}** ({reason.outcome}): {md(reason.text)} "
+                       f"{cites}".rstrip())
     if decision.missing:
         out += ["", "### Documentation request", "",
                 "Any one of these alternatives would approve the request (cheapest first):", ""]
         for number, alternative in enumerate(decision.missing, 1):
             out.append(f"{number}. Alternative {number} (cost {alternative.cost}):")
-            out += [f"   - {line}" for line in _alternative_lines(alternative)]
+            out += [f"   - {md(line)}" for line in _alternative_lines(alternative)]
         note = omitted_note(decision.missing_omitted, "alternatives")
         if note:
             out += ["", f"*{note}*"]
         out += ["", "#### Every route to approval", ""]
-        out += [f"    {line}" for line in request_lines(decision)]
+        out += [f"    {visible(line)}" for line in request_lines(decision)]
     elif decision.undetermined:
         out += ["", "No documentation can lead to approval: every completion of the "
                 "undocumented facts is denied or pended by the rows above."]
     question = next_question_line(decision)
     if question:
-        out += ["", f"**{question}**"]
+        out += ["", f"**{md(question)}**"]
     if counterfactuals is not None:
         out += _counterfactual_markdown(decision, counterfactuals)
     keys = cited_sources(decision)
     if keys:
         out += ["", "### Sources", ""]
         sources = policy.source_map
-        out += [f"- [{key}] {sources.get(key, '')}".rstrip() for key in keys]
+        out += [f"- [{md(key)}] {md(sources.get(key, ''))}".rstrip() for key in keys]
     return "\n".join(out) + "\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from medpolicy.budget import checkpoint
 from medpolicy.errors import TooComplexError
 from medpolicy.logic.domain import Domain
 from medpolicy.logic.formula import FAnd, FConst, FNot, FOr, Formula, Lit, Ref
@@ -44,7 +45,9 @@ def _covers(a: Box, b: Box) -> bool:
 def _absorb(boxes: list[Box]) -> list[Box]:
     boxes = sorted(boxes, key=len)
     kept: list[Box] = []
-    for box in boxes:
+    for n, box in enumerate(boxes):
+        if n % 64 == 0:
+            checkpoint("simplifying the condition boxes")
         if not any(_covers(k, box) for k in kept):
             kept.append(box)
     return kept
@@ -74,7 +77,26 @@ class DnfBuilder:
             )
 
     def dnf(self, formula: Formula, positive: bool = True) -> list[Box]:
-        """Boxes whose union is the formula's models (its negation's if not positive)."""
+        """Boxes whose union is the formula's models (its negation's if not positive).
+
+        Shared sub-formulas (an inlined criterion used twice) are computed once.
+        """
+        memo: dict[tuple[int, bool], list[Box]] = {}
+        return self._dnf(formula, positive, memo)
+
+    def _dnf(
+        self, formula: Formula, positive: bool, memo: dict[tuple[int, bool], list[Box]]
+    ) -> list[Box]:
+        key = (id(formula), positive)
+        found = memo.get(key)
+        if found is None:
+            checkpoint("building the condition boxes")
+            found = memo[key] = self._compute(formula, positive, memo)
+        return found
+
+    def _compute(
+        self, formula: Formula, positive: bool, memo: dict[tuple[int, bool], list[Box]]
+    ) -> list[Box]:
         if isinstance(formula, Lit):
             allowed = formula.allowed if positive else self.full[formula.fact] - formula.allowed
             if not allowed:
@@ -85,18 +107,19 @@ class DnfBuilder:
         if isinstance(formula, FConst):
             return [{}] if formula.value == positive else []
         if isinstance(formula, FNot):
-            return self.dnf(formula.item, not positive)
+            return self._dnf(formula.item, not positive, memo)
         if isinstance(formula, Ref):
             raise ValueError("inline criteria before computing a DNF")
         conjunctive = isinstance(formula, FAnd) == positive
         assert isinstance(formula, FAnd | FOr)
-        parts = [self.dnf(item, positive) for item in formula.items]
+        parts = [self._dnf(item, positive, memo) for item in formula.items]
         if not conjunctive:
             return self._absorbed([box for part in parts for box in part])
         result: list[Box] = [{}]
         for part in sorted(parts, key=len):
             self._check_size(len(result) * len(part) // 4)
             combined = []
+            checkpoint("building the condition boxes")
             for left in result:
                 for right in part:
                     meet = _meet(left, right)

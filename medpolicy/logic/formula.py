@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from medpolicy.budget import checkpoint
 from medpolicy.logic.domain import Domain
 from medpolicy.tables.expr import And, Compare, Const, Expr, Member, Name, Not, Or
 
@@ -100,17 +101,64 @@ class Translator:
         return FConst(expr.value)
 
 
-def inline(formula: Formula, criteria: Sequence[Formula]) -> Formula:
-    """``formula`` with every criterion reference replaced by its definition."""
-    if isinstance(formula, Ref):
-        return inline(criteria[formula.criterion], criteria)
+def children(formula: Formula) -> tuple[Formula, ...]:
+    """The direct sub-formulas of ``formula`` (a reference has none)."""
     if isinstance(formula, FNot):
-        return FNot(inline(formula.item, criteria))
+        return (formula.item,)
+    if isinstance(formula, FAnd | FOr):
+        return formula.items
+    return ()
+
+
+def _rebuilt(formula: Formula, items: list[Formula]) -> Formula:
+    if isinstance(formula, FNot):
+        return FNot(items[0])
     if isinstance(formula, FAnd):
-        return FAnd(tuple(inline(i, criteria) for i in formula.items))
+        return FAnd(tuple(items))
     if isinstance(formula, FOr):
-        return FOr(tuple(inline(i, criteria) for i in formula.items))
+        return FOr(tuple(items))
     return formula
+
+
+def inline(formula: Formula, criteria: Sequence[Formula]) -> Formula:
+    """``formula`` with every criterion reference replaced by its definition.
+
+    Each criterion is inlined once and its result shared by every reference
+    to it, so the result is a graph (DAG) whose size is linear in the table's,
+    never a tree that doubles with each level of a chain of criteria. The walk
+    is iterative (no recursion however deep the chain) and checks the time
+    budget as it goes. Consumers that walk the result must memoize by node
+    identity (``DnfBuilder`` and ``facts_read`` do).
+    """
+    done: dict[int, Formula] = {}
+    alive: list[Formula] = []  # keeps every node whose id is a key alive
+    stack: list[tuple[Formula, bool]] = [(formula, False)]
+    steps = 0
+    while stack:
+        node, expanded = stack.pop()
+        key = id(node)
+        if key in done:
+            continue
+        steps += 1
+        if steps % 4096 == 0:
+            checkpoint("inlining the criteria")
+        if isinstance(node, Ref):
+            target = criteria[node.criterion]
+            if id(target) in done:
+                done[key] = done[id(target)]
+                alive.append(node)
+            elif not expanded:
+                stack.append((node, True))
+                stack.append((target, False))
+            continue
+        parts = children(node)
+        if not expanded and parts:
+            stack.append((node, True))
+            stack.extend((part, False) for part in reversed(parts) if id(part) not in done)
+            continue
+        done[key] = _rebuilt(node, [done[id(part)] for part in parts])
+        alive.append(node)
+    return done[id(formula)]
 
 
 def evaluate(formula: Formula, assignment: Sequence[int], criteria: Sequence[Formula]) -> bool:
@@ -128,23 +176,26 @@ def evaluate(formula: Formula, assignment: Sequence[int], criteria: Sequence[For
     return formula.value
 
 
+def _walk(formula: Formula) -> list[Formula]:
+    """Every distinct node of ``formula`` (by identity), without recursion."""
+    seen: set[int] = set()
+    nodes: list[Formula] = []
+    stack = [formula]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        nodes.append(node)
+        stack.extend(children(node))
+    return nodes
+
+
 def facts_read(formula: Formula) -> set[int]:
     """The facts a formula reads directly (not through criterion references)."""
-    if isinstance(formula, Lit):
-        return {formula.fact}
-    if isinstance(formula, FNot):
-        return facts_read(formula.item)
-    if isinstance(formula, FAnd | FOr):
-        return set().union(*(facts_read(i) for i in formula.items))
-    return set()
+    return {node.fact for node in _walk(formula) if isinstance(node, Lit)}
 
 
 def criteria_read(formula: Formula) -> set[int]:
     """The criteria a formula references directly."""
-    if isinstance(formula, Ref):
-        return {formula.criterion}
-    if isinstance(formula, FNot):
-        return criteria_read(formula.item)
-    if isinstance(formula, FAnd | FOr):
-        return set().union(*(criteria_read(i) for i in formula.items))
-    return set()
+    return {node.criterion for node in _walk(formula) if isinstance(node, Ref)}

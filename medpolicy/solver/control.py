@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 
 import clingo
 
+from medpolicy.budget import checkpoint, current, out_of_time, remaining
 from medpolicy.errors import SolverError
 from medpolicy.solver.limits import DEFAULT_TIME_LIMIT
 
@@ -72,8 +73,14 @@ def solve_models(
     time_limit: float,
     what: str,
 ) -> clingo.SolveResult:
-    """Solve, calling ``on_model`` per model until it returns False; interrupt after the limit."""
-    token = _WATCHDOG.arm(ctl, time_limit)
+    """Solve, calling ``on_model`` per model until it returns False; interrupt after the limit.
+
+    The solve gets at most what is left of the command's time budget
+    (``medpolicy.budget``); running out of that budget raises ``TimeLimitError``.
+    """
+    budget = current()
+    checkpoint(what)
+    token = _WATCHDOG.arm(ctl, remaining(time_limit))
     enough = [False]
 
     def callback(model: clingo.Model) -> bool:
@@ -87,6 +94,8 @@ def solve_models(
     finally:
         _WATCHDOG.disarm(token)
     if result.interrupted and not enough[0]:
+        if budget is not None and time.monotonic() >= budget.deadline:
+            raise out_of_time(what, budget)
         raise SolverError(
             f"{what} took longer than its time limit of {time_limit:g} s; "
             "raise the limit (--time-limit) or simplify the table"

@@ -37,7 +37,7 @@ def load_case(path: str | Path, policy: Policy) -> Case:
     """A case file checked against ``policy``; raises LoadError or ValidationError."""
     path = Path(path)
     document, _ = load_file(path)
-    return _case(Collector(document), policy, path.stem)
+    return _case(Collector(document), policy, "stdin" if str(path) == "-" else path.stem)
 
 
 def load_cases(paths: Iterable[str | Path], policy: Policy) -> list[Case]:

@@ -16,6 +16,7 @@ from medpolicy.tables.collect import Collector, describe, join
 from medpolicy.tables.expr import Expr, names_in
 from medpolicy.tables.graphs import find_cycle, strongly_connected
 from medpolicy.tables.model import Criterion
+from medpolicy.tables.nesting import NESTING_VARIABLE, criterion_depths, max_nesting
 from medpolicy.tables.validate_expr import ExpressionChecker, Locate
 from medpolicy.tables.validate_facts import is_name
 
@@ -103,6 +104,22 @@ def _report_cycles(c: Collector, conditions: Mapping[str, tuple[Condition, str, 
         )
 
 
+def _report_depth(c: Collector, conditions: Mapping[str, tuple[Condition, str, Location]]) -> None:
+    """One problem for the first criterion whose chain of criteria nests past the limit."""
+    parsed = {name: cond.parsed for name, (cond, _, _) in conditions.items() if cond.parsed}
+    limit = max_nesting()
+    for name, depth in criterion_depths(parsed).items():
+        if depth > limit:
+            c.add(
+                conditions[name][2],
+                f"the criterion '{name}' nests too deeply through the criteria it names",
+                expected=f"at most {limit} levels of criteria and and/or/not",
+                found=f"{depth} levels",
+                hint=f"flatten the chain, or raise the limit with {NESTING_VARIABLE}",
+            )
+            return
+
+
 def read_criteria(
     c: Collector,
     section: Mapping[object, object],
@@ -112,6 +129,7 @@ def read_criteria(
     """The well-formed criteria of a ``criteria`` section (problems recorded)."""
     conditions = _conditions(c, section, checker, fact_names)
     _report_cycles(c, conditions)
+    _report_depth(c, conditions)
     criteria: list[Criterion] = []
     for name, (cond, description, where) in conditions.items():
         expr = checker.check(cond.parsed, cond.locate) if cond.parsed else None

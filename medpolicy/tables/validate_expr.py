@@ -33,6 +33,7 @@ from medpolicy.tables.expr import (
     parse_expression,
 )
 from medpolicy.tables.model import Fact
+from medpolicy.tables.nesting import NESTING_VARIABLE, expression_depth, max_nesting
 from medpolicy.tables.validate_facts import domain_text
 
 Locate = Callable[[int], Location]
@@ -61,7 +62,7 @@ class ExpressionChecker:
     def parse(self, text: str, locate: Locate) -> Expr | None:
         """The parsed expression, or None (and a problem) when it does not parse."""
         try:
-            return parse_expression(text)
+            parsed = parse_expression(text)
         except ParseError as error:
             self.c.add(
                 locate(error.pos),
@@ -73,6 +74,17 @@ class ExpressionChecker:
         except RecursionError:
             self.c.add(locate(0), "the condition nests too deeply to read; simplify it")
             return None
+        depth, limit = expression_depth(parsed), max_nesting()
+        if depth > limit:
+            self.c.add(
+                locate(0),
+                "the condition nests too deeply",
+                expected=f"at most {limit} levels of and/or/not",
+                found=f"{depth} levels",
+                hint=f"simplify it, or raise the limit with {NESTING_VARIABLE}",
+            )
+            return None
+        return parsed
 
     def check(self, expr: Expr, locate: Locate) -> Expr | None:
         """The normalized expression, or None when it has problems (all recorded)."""

@@ -16,6 +16,9 @@ from medpolicy.tables.collect import Collector, describe, is_int, join
 from medpolicy.tables.expr import Name, ParseError, Value, parse_expression
 from medpolicy.tables.model import FACT_TYPES, Fact, FactType
 
+#: The largest documentation cost: costs are summed by the solver in 32 bits,
+#: so a request of up to 2,000 facts at this cost still fits.
+MAX_COST = 1_000_000
 FACT_KEYS = ("type", "values", "min", "max", "unit", "default", "question", "cost",
              "document", "actionable")
 _ONLY_FOR = {"values": "enum", "min": "int", "max": "int", "unit": "int"}
@@ -164,11 +167,12 @@ def _read_fact(
     unit = c.text(spec, "unit", path)
     question = c.text(spec, "question", path) or ""
     cost = c.integer(spec, "cost", path)
-    if cost is not None and cost < 1:
+    if cost is not None and not 1 <= cost <= MAX_COST:
         c.add(
             c.value(spec, "cost", join(path, "cost")),
-            "the documentation cost must be positive",
-            expected="a whole number of at least 1",
+            "the documentation cost must be positive" if cost < 1
+            else "the documentation cost is too large",
+            expected=f"a whole number from 1 to {MAX_COST:,}",
             found=str(cost),
         )
     document = c.text(spec, "document", path) or ""

@@ -62,7 +62,7 @@ def plain_problem(error: yaml.MarkedYAMLError, file: str) -> list[Problem]:
     """PyYAML's error as one problem in plain words, at the most helpful place."""
     problem = error.problem or error.context or "invalid YAML"
     message, mark = f"invalid YAML: {problem}", error.problem_mark or error.context_mark
-    if problem.startswith(("duplicate key", "a key must")):
+    if problem.startswith(("duplicate key", "a key must", "a number has", "a text holds")):
         message = problem
     for needle, also, words, at_start in _PLAIN_WORDS:
         if needle in problem and also in problem:

@@ -21,6 +21,7 @@ says in plain words what is wrong.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,12 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from medpolicy.errors import LoadError, Location, single
+from medpolicy.tables.inputlimits import (
+    FILE_BYTES_VARIABLE,
+    bad_character,
+    max_file_bytes,
+    too_many_digits,
+)
 from medpolicy.tables.yamlerrors import plain_problem
 
 
@@ -146,6 +153,22 @@ class StrictLoader(yaml.SafeLoader):
             data.key_spans[key] = _span(key_node)
             data.value_spans[key] = _span(value_node)
 
+    def construct_bounded_int(self, node: ScalarNode) -> int:
+        _check_digits(node)
+        return int(self.construct_scalar(node))
+
+    def construct_bounded_float(self, node: ScalarNode) -> float:
+        _check_digits(node)
+        value: float = super().construct_yaml_float(node)
+        return value
+
+    def construct_checked_str(self, node: ScalarNode) -> str:
+        text = str(self.construct_scalar(node))
+        problem = bad_character(text)
+        if problem is not None:
+            raise ConstructorError(None, None, problem, node.start_mark)
+        return text
+
     def _key(self, key_node: Node, node: MappingNode) -> object:
         key = self.construct_object(key_node, deep=True)
         if isinstance(key, YamlMap | YamlList):
@@ -155,6 +178,15 @@ class StrictLoader(yaml.SafeLoader):
         return key
 
 
+def _check_digits(node: ScalarNode) -> None:
+    problem = too_many_digits(str(node.value))
+    if problem is not None:
+        raise ConstructorError(None, None, problem, node.start_mark)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_bounded_int)
+StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_bounded_float)
+StrictLoader.add_constructor("tag:yaml.org,2002:str", StrictLoader.construct_checked_str)
 StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map_marked)
 StrictLoader.add_constructor("tag:yaml.org,2002:seq", StrictLoader.construct_yaml_seq_marked)
 for _tag, _pattern, _first in (
@@ -232,8 +264,18 @@ def parse_text(text: str, file: str = "<memory>") -> Document:
 def read_bytes(path: Path, file: str | None = None) -> bytes:
     """The bytes of a file; raises LoadError naming it when it cannot be read."""
     name = file or str(path)
+    limit = max_file_bytes()
     try:
-        return path.read_bytes()
+        if str(path) == "-":  # standard input, read once
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with path.open("rb") as stream:
+                data = stream.read(limit + 1)
+        if len(data) > limit:
+            message = (f"the file is larger than {limit:,} bytes; "
+                       f"raise the limit with {FILE_BYTES_VARIABLE}")
+            raise LoadError(single(Location(name), message))
+        return data
     except FileNotFoundError:
         message = "no such file"
     except IsADirectoryError:
@@ -265,7 +307,7 @@ def decode_utf8(data: bytes, file: str) -> str:
 
 
 def load_file(path: Path, file: str | None = None) -> tuple[Document, bytes]:
-    """Read, decode and parse a YAML or JSON file; returns the document and its bytes."""
-    name = file or str(path)
+    """Read, decode and parse a YAML or JSON file (``-``: standard input, as ``<stdin>``)."""
+    name = file or ("<stdin>" if str(path) == "-" else str(path))
     data = read_bytes(path, name)
     return parse_text(decode_utf8(data, name), name), data

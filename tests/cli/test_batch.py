@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import signal
 import subprocess
 import sys
@@ -208,10 +209,10 @@ def test_closed_stdout_stops_quietly(tmp_path: Path, records: list[dict[str, obj
     assert stderr == "batch: stopped, stdout was closed\n"
 
 
-def test_sigterm_leaves_neither_output_nor_temporary_file(
+def test_sigterm_keeps_the_finished_records_and_no_temporary_file(
     tmp_path: Path, records: list[dict[str, object]]
 ) -> None:
-    """A run stopped with SIGTERM removes its temporary file; -o's path never appears."""
+    """A run stopped with SIGTERM exits 143; -o holds exactly the finished records, no .tmp."""
     target = tmp_path / "out.jsonl"
     process = subprocess.Popen(
         [sys.executable, "-c", "from medpolicy.cli import main; main()",
@@ -229,5 +230,11 @@ def test_sigterm_leaves_neither_output_nor_temporary_file(
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=120) == 128 + signal.SIGTERM
     process.stdin.close()
-    assert list(tmp_path.iterdir()) == []
-    assert "Traceback" not in process.stderr.read().decode()
+    assert list(tmp_path.iterdir()) == [target]
+    stderr = process.stderr.read().decode()
+    assert "Traceback" not in stderr
+    match = re.search(r"stopped by SIGTERM after (\d+) finished records", stderr)
+    assert match is not None, stderr
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == int(match.group(1))
+    assert [json.loads(line)["line"] for line in lines] == list(range(1, len(lines) + 1))

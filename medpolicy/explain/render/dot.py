@@ -17,11 +17,13 @@ from medpolicy.explain.render.style import (
     status_line,
     style_key,
 )
+from medpolicy.textsafe import visible
 
 
 def _quote(text: str) -> str:
     """A DOT double-quoted string (backslashes, quotes and newlines escaped)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    shown = visible(text, keep="\n")
+    escaped = shown.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
 
 

@@ -13,12 +13,12 @@ leaks nothing when opened.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any
 
 from medpolicy.explain.render.style import STATUS_WORDS, change_text, need_text
 from medpolicy.explain.render.svg import render_svg
 from medpolicy.tables.model import OTHERWISE_ID
+from medpolicy.textsafe import xml_text as escape
 
 _CSS = """
 body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;color:#1a1a1a;margin:0;

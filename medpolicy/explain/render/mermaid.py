@@ -18,13 +18,12 @@ from medpolicy.explain.render.style import (
     status_line,
     style_key,
 )
-
-_ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;"}
+from medpolicy.textsafe import mermaid_text
 
 
 def _text(text: str) -> str:
-    """Text safe inside a quoted Mermaid label."""
-    return "".join(_ENTITIES.get(ch, ch) for ch in text)
+    """Text safe inside a quoted Mermaid label or title."""
+    return mermaid_text(text)
 
 
 def _class(key: str) -> str:
@@ -51,7 +50,7 @@ def render_mermaid(graph: Any) -> str:
     by_role: dict[str, list[str]] = {}
     for number, (source, target, role) in enumerate(graph.edges(data="role")):
         arrow = "-.->" if role == "undecided" else "-->"
-        out.append(f"  {ids[source]} {arrow}|{role}| {ids[target]}")
+        out.append(f"  {ids[source]} {arrow}|{_text(str(role))}| {ids[target]}")
         by_role.setdefault(role, []).append(str(number))
     for key, look in NODE_LOOKS.items():
         dash = ",stroke-dasharray:4 3" if look.dashed else ""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from medpolicy.explain.render.layout import Box, Point, layout
 from medpolicy.explain.render.style import (
@@ -22,6 +21,7 @@ from medpolicy.explain.render.style import (
     status_line,
     style_key,
 )
+from medpolicy.textsafe import xml_text as escape
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 MARGIN = 24.0
@@ -30,6 +30,12 @@ HEADER_HEIGHT = 26.0
 LEGEND_ROW = 24.0
 LEGEND_CHAR = 6.6
 MIN_WIDTH = 760.0
+
+
+def quoteattr(value: str) -> str:
+    """A double-quoted XML attribute value, every special and control character escaped."""
+    return f'"{escape(value)}"'
+
 
 
 def _attrs(**values: object) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from medpolicy.explain.graph import VERDICT
 from medpolicy.explain.render.style import STATUS_WORDS, change_text, need_text
+from medpolicy.textsafe import visible
 
 _KIND_ORDER = {"row": 0, "otherwise": 1, "criterion": 2, "fact": 3}
 
@@ -96,4 +97,4 @@ def render_tree(graph: Any) -> str:
         else:
             out += ["", "What would have to be different: no change to the documented facts "
                     "can lead to approval."]
-    return "\n".join(out) + "\n"
+    return "\n".join(visible(line) for line in out) + "\n"

@@ -28,6 +28,7 @@ import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
+from medpolicy.budget import time_budget
 from medpolicy.errors import ValidationError
 from medpolicy.logic.compiler import CompiledTable
 from medpolicy.solver.check.accept import apply_acceptances
@@ -173,7 +174,11 @@ class Checker:
         return target.a in self.index.outcome_at(point)[1]
 
     def run(self) -> CheckReport:
-        """Every finding of the table, errors first."""
+        """Every finding of the table, errors first, all within the time limit."""
+        with time_budget(self.time_limit, self.policy.path):
+            return self._run()
+
+    def _run(self) -> CheckReport:
         self._settle()
         relevant = {f for f in self.read if self.evidence.holds(Target("relevant", f))}
         explainer = Explainer(self.index, self.evidence, self.pairs, self.points)
@@ -223,8 +228,9 @@ def _order(finding: Finding) -> tuple[int, int, int]:
 def check_policy(
     policy: Policy, *, witnesses: int = 1, time_limit: float = DEFAULT_TIME_LIMIT
 ) -> CheckReport:
-    """Check a loaded table."""
-    return Checker(policy, witnesses=witnesses, time_limit=time_limit).run()
+    """Check a loaded table, all of it (indexing included) within ``time_limit``."""
+    with time_budget(time_limit, policy.path):
+        return Checker(policy, witnesses=witnesses, time_limit=time_limit).run()
 
 
 def check_table(

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from medpolicy.budget import checkpoint
 from medpolicy.errors import TooComplexError
 from medpolicy.logic.dnf import DnfBuilder
 from medpolicy.logic.formula import inline
@@ -63,6 +64,7 @@ def row_targets(rows: int) -> list[Target]:
 def prove_rows(index: RowIndex, prover: Prover, evidence: Evidence) -> None:
     """Match, decide and need witnesses for the rows with an exact DNF."""
     for r in range(len(index.rows)):
+        checkpoint("searching for witness cases of the rows")
         if not index.boxes[r]:
             continue
         evidence.add(Target("match", r), prover.match(r))
@@ -80,6 +82,7 @@ def prove_criteria(index: RowIndex, criteria: Iterable[int], evidence: Evidence)
     table = index.table
     builder = DnfBuilder(table.domains, DNF_CAP)
     for c in criteria:
+        checkpoint("searching for witness cases of the criteria")
         formula = inline(table.criteria[c], table.criteria)
         for kind, positive in (("met", True), ("unmet", False)):
             try:
@@ -96,6 +99,7 @@ def prove_pairs(
     """Overlap witnesses of candidate pairs; returns the pairs left to the solver."""
     left = []
     for a, b in pairs:
+        checkpoint("comparing pairs of rows")
         boxes = overlap(index, a, b)
         if boxes is None:
             left.append((a, b))
@@ -119,6 +123,7 @@ def prove_relevance(
             for f in hull:
                 samples.setdefault(f, []).append(point)
     for f in facts:
+        checkpoint("searching for the facts that matter")
         found = samples.get(f, [])
         if prover.relevant(f, found):
             evidence.add(Target("relevant", f), found[0])

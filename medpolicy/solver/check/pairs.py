@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 
+from medpolicy.budget import checkpoint
 from medpolicy.errors import TooComplexError
 from medpolicy.solver.check.hull import Box
 from medpolicy.solver.check.rowindex import Point, RowIndex, bits
@@ -78,6 +79,7 @@ def box_points(
         order = [f for f in range(len(full)) if f not in box] + sorted(box)
         choices = [sorted(box.get(f, full[f])) for f in order]
         for combo in itertools.product(*choices):
+            checkpoint("drawing witness cases")
             point = [0] * len(full)
             for fact, value in zip(order, combo, strict=True):
                 point[fact] = value

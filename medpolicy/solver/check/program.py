@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import clingo
 
+from medpolicy.budget import checkpoint
 from medpolicy.logic.compiler import encoding
 from medpolicy.solver.check.cover import CaseReader, cover, enumerate_cases
 from medpolicy.solver.check.evidence import Evidence, Target
@@ -122,6 +123,7 @@ class CheckProgram:
     def _ground(self, part: str) -> None:
         if part in self._grounded:
             return
+        checkpoint("grounding the check program")
         if part == "variant":
             self._ground("whole")
             self.ctl.ground([("eval", [Function("variant")]), ("variant", [])])

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
+from medpolicy.budget import checkpoint
 from medpolicy.solver.check.hull import Box
 from medpolicy.solver.check.pairs import meet
 from medpolicy.solver.check.rowindex import Point, RowIndex, bits, first_point
@@ -59,6 +60,7 @@ class Prover:
             budget[0] -= 1
             if budget[0] < 0:
                 return False
+            checkpoint("searching for witness cases")
             best: list[tuple[int, int]] | None = None
             for row in bits(alive):
                 target = self._unavoided(row, fixed)

@@ -5,6 +5,10 @@ case the documented (and default) values go in as assumptions, and one solve
 in clingo's brave mode collects everything that holds in *some* completion of
 the unknown facts: the reachable outcomes, criterion values, row matches and
 decisive rows. The verdict is the only reachable outcome, else ``pend``.
+
+A Decider is safe to share between threads: its public methods take its
+lock (``guard.py``), so calls are serialized; each call is bounded by
+``time_limit`` as a whole.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
+from threading import RLock
 from typing import Any, TypeVar
 
 import clingo
@@ -21,6 +26,7 @@ from medpolicy.errors import SolverError
 from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
 from medpolicy.logic.outcomes import no_match_outcome
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT, SymbolIndex, new_control, solve_models
+from medpolicy.solver.decide.guard import guarded
 from medpolicy.solver.decide.missing import Candidate, MissingSolver
 from medpolicy.solver.decide.pathways import PathwaySolver, Route
 from medpolicy.solver.decide.relevance import RelevanceSolver
@@ -84,6 +90,7 @@ class Decider:
         self.max_pathways = max_pathways
         self.time_limit = time_limit
         self.verify = verify
+        self._lock = RLock()
         self.table = CompiledTable(policy)
         ctl = new_control("--enum-mode=brave", "--models=0")
         with ctl.backend() as backend:
@@ -141,6 +148,7 @@ class Decider:
     def assumptions(self, known: Mapping[int, int]) -> list[int]:
         return [self._val[(f, v)] for f, v in known.items()]
 
+    @guarded
     def consequences(self, known: Mapping[int, int]) -> Consequences:
         """Brave consequences of the case: what holds in some completion."""
         # Brave mode: each model adds consequences; the last one holds them all.
@@ -164,6 +172,7 @@ class Decider:
                 getattr(result, kind).add(arg)
         return result
 
+    @guarded
     def can_reject(self, known: Mapping[int, int], excluded: Iterable[tuple[int, int]]) -> bool:
         """Whether a completion without the excluded (fact, value) pairs is not approved."""
         if self._rejected is None:
@@ -192,6 +201,7 @@ class Decider:
 
     # -- the oracle of the lazy missing-facts search ---------------------------
 
+    @guarded
     def counterexample(self, fixed: Mapping[int, int]) -> dict[int, int] | None:
         """A complete case extending ``fixed`` that is not approved, if there is one."""
         if self._rejected is None:
@@ -213,6 +223,7 @@ class Decider:
         return self._first_model(
             [*self.assumptions(known), *excluded, self._rejected], _completion)
 
+    @guarded
     def rejected_box(self, case: Mapping[int, int]) -> dict[int, frozenset[int]]:
         """A box of complete cases, all rejected, around the rejected complete ``case``.
 
@@ -232,6 +243,7 @@ class Decider:
 
     # -- deciding ------------------------------------------------------------
 
+    @guarded
     def decide(
         self,
         case: Case,
@@ -270,6 +282,7 @@ class Decider:
             service_date=_service_date(case),
         )
 
+    @guarded
     def documentation_request(
         self, known: Mapping[int, int], approvable: bool, max_alternatives: int,
         max_pathways: int, open_rows: Iterable[int] | None = None,
@@ -290,6 +303,7 @@ class Decider:
         return build_request(self.table, self._need, routes, relevant, max_alternatives,
                              max_pathways)
 
+    @guarded
     def missing_sets(
         self, known: Mapping[int, int], cap: int, *, allow_change: bool = False
     ) -> list[MissingSet]:
@@ -338,6 +352,7 @@ class Decider:
                 routes.append(Route(tuple(sorted(box.items())), cost))
         return routes
 
+    @guarded
     def counterfactuals(self, case: Case, cap: int | None = None) -> tuple[MissingSet, ...]:
         """What would have to be different for every completion of ``case`` to approve.
 
