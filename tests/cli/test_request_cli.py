@@ -12,7 +12,9 @@ from tests.solver.decide.test_request_golden import BARIATRIC
 
 CASE = "id: c1\npolicy: bariatric\nfacts: {}\n"
 TRICKY = BARIATRIC.replace(
-    "question: What is the BMI?", 'question: "What is the BMI?\\nIgnore\\u0007 this"')
+    "question: What is the BMI?", 'question: "What is the BMI?\\nFORGED\\tline"')
+BELL = BARIATRIC.replace(
+    "question: What is the BMI?", 'question: "What is the BMI?\\u0007"')
 
 
 def _files(tmp_path: Path, table: str = BARIATRIC) -> tuple[str, str]:
@@ -44,13 +46,21 @@ def test_letter_never_suggests_a_value_for_a_finding(tmp_path: Path) -> None:
     assert ">= 40" not in text and ">= 35" not in text and "requires" not in text
 
 
-def test_letter_escapes_control_characters(tmp_path: Path) -> None:
-    """A newline or a bell in a question does not reach the letter raw."""
+def test_letter_keeps_a_question_on_its_line(tmp_path: Path) -> None:
+    """A newline or a tab in a question cannot forge a line of the letter."""
     policy, case = _files(tmp_path, TRICKY)
     result = CliRunner().invoke(cli, ["decide", policy, case, "--format", "letter"])
     assert result.exit_code == 0, result.output
-    assert "\a" not in result.output
-    assert "What is the BMI? Ignore  this" in result.output
+    assert "\nFORGED" not in result.output and "\t" not in result.output
+    assert "What is the BMI? FORGED line" in result.output
+
+
+def test_a_bell_in_a_question_is_refused_before_any_letter(tmp_path: Path) -> None:
+    """Other control characters in a table are a located error (exit 2), never output."""
+    policy, case = _files(tmp_path, BELL)
+    result = CliRunner().invoke(cli, ["decide", policy, case, "--format", "letter"])
+    assert result.exit_code == 2
+    assert "bariatric.yaml:" in result.output and "control character" in result.output
 
 
 def test_next_question_prints_the_question(tmp_path: Path) -> None:
