@@ -205,17 +205,23 @@ def build_domains(policy: Policy) -> tuple[Domain, ...]:
     return joint_domains(policy.facts, policy)
 
 
-def joint_domains(facts: Sequence[Fact], *policies: Policy) -> tuple[Domain, ...]:
+def joint_domains(facts: Sequence[Fact], *policies: Policy,
+                  ranges: Sequence[Fact] = ()) -> tuple[Domain, ...]:
     """Domains of ``facts`` cut by every threshold any of ``policies`` compares them with.
 
     For comparing tables (diff): every comparison of every table is constant on
     each of these intervals, so one representative per interval decides all
-    the tables exactly. Int ranges come from ``facts`` (the caller reconciles them).
+    the tables exactly. Int ranges come from ``facts`` (the caller reconciles
+    them); the ranges of the int facts in ``ranges`` cut too (at ``min`` and
+    ``max + 1``), so every interval lies wholly inside or outside each of them.
     """
     cuts: dict[str, set[int]] = {}
     for policy in policies:
         for name, points in cut_points(policy).items():
             cuts.setdefault(name, set()).update(points)
+    for fact in ranges:
+        bounds = (fact.minimum, None if fact.maximum is None else fact.maximum + 1)
+        cuts.setdefault(fact.name, set()).update(b for b in bounds if b is not None)
     domains = []
     for fact in facts:
         values: tuple[AbstractValue, ...]
