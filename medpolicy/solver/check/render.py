@@ -70,9 +70,11 @@ def _finding(finding: Finding, policy_id: str) -> list[str]:
 
 def render_text(report: CheckReport, least: Severity = "info") -> str:
     """The report as terminal text, errors first, down to severity ``least``; ends with the
-    summary line (which counts every finding)."""
+    summary line (which counts every finding), or is that one line when nothing is found."""
     name = f"{report.policy_id} {report.version}".strip()
-    lines = [f"check {name} ({report.path}): {summary_line(report)}"]
+    if not report.findings:  # the verdict once: on the heading, or as the last line
+        return f"check {name} ({report.path}): {summary_line(report)}\n"
+    lines = [f"check {name} ({report.path})"]
     for severity in SEVERITIES[: SEVERITIES.index(least) + 1]:
         group = [f for f in report.findings if f.severity == severity]
         if not group:
