@@ -173,6 +173,12 @@ def test_cli_json_lists_each_kind_with_witnesses() -> None:
     assert data["changed"] is True
     assert [(c["from"], c["to"]) for c in data["changes"]] == [
         ("approve", "deny"), ("approve", "pend"), ("pend", "deny")]
+    for change in data["changes"]:
+        assert change["witnesses"], change
+        for shown in change["witnesses"]:
+            assert {"facts", "old", "new"} <= set(shown)
+            assert shown["old"]["verdict"] == change["from"]
+            assert shown["new"]["verdict"] == change["to"]
     witness = data["changes"][0]["witnesses"][0]
     assert witness["facts"]["conservative_care_weeks"] == 4
     assert witness["old"] == {"verdict": "approve", "reasons": ["otherwise"]}
