@@ -133,19 +133,9 @@ class Domain:
 
 
 def _holds(concrete: Value, op: str, value: Value) -> bool:
-    if isinstance(concrete, bool) or isinstance(value, bool):
-        left, right = bool(concrete), bool(value) if isinstance(value, bool) else value
-        if op == "==":
-            return left == right
-        if op == "!=":
-            return left != right
-        return False
-    if isinstance(concrete, str) or isinstance(value, str):
-        if op == "==":
-            return str(concrete) == str(value)
-        if op == "!=":
-            return str(concrete) != str(value)
-        return False
+    """``concrete op value`` for whole numbers: bool and enum values never get here (``_listed``
+    answers for them, and validation rejects comparing a fact with another type's value)."""
+    assert isinstance(concrete, int) and isinstance(value, int), (concrete, value)
     return {
         "<": concrete < value,
         "<=": concrete <= value,
