@@ -160,6 +160,10 @@ def test_text_and_markdown_render_the_same_findings(six_weeks: PolicyDiff) -> No
     assert "| approve → deny | complete cases | otherwise | conservative_care | 1 |" in markdown
     assert "- `conservative_care_weeks`: 4 to 5 (all: any value)" in markdown
     assert "| `conservative_care_intolerant` | *unknown* |" in markdown
+    assert len(six_weeks.changes) == 3
+    for change in six_weeks.changes:
+        assert f"{change.before} -> {change.after}  (" in text
+        assert f"| {change.before} → {change.after} |" in markdown
 
 
 # -- the command ---------------------------------------------------------------
