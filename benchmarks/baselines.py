@@ -8,8 +8,14 @@
   or say what is missing; it is the floor, the least any engine must spend.
 - ``brute_force_missing``: the minimal missing sets by enumeration: every set
   of unknown facts in order of cost, every value of those facts, every
-  completion of the rest (one representative per abstract interval, which is
-  exact). Exponential in the number of unknown facts.
+  completion of the rest (one concrete value per piece the table's
+  comparisons cut an int into, found by ``benchmarks.concrete`` without the
+  package's abstraction, which is exact). Exponential in the number of
+  unknown facts.
+
+The plain evaluator and the brute force share no code with the engine's
+compiler (``medpolicy.logic``): they read the loaded table's conditions and
+evaluate them in Python, so they can disagree with it.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from medpolicy.logic.domain import build_domains
+from benchmarks.concrete import concrete_values
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.solver.decide.result import Decision
 from medpolicy.tables.expr import And, Compare, Const, Expr, Member, Name, Not, Or, Value
@@ -87,6 +93,10 @@ class PlainEvaluator:
             value = str(value)
         return lambda v: compare(v[fact], value)
 
+    def matching(self, values: Facts) -> list[int]:
+        """The indices of the rows a complete assignment matches, in table order."""
+        return [i for i, (matches, _) in enumerate(self._rows) if matches(values)]
+
     def outcome(self, values: Facts) -> str:
         """The outcome of a complete assignment (every fact has a value)."""
         best: str | None = None
@@ -119,9 +129,7 @@ class BruteForce:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.evaluator = PlainEvaluator(policy)
-        self._values = {
-            d.fact.name: [d.concrete(i) for i in d.indices()] for d in build_domains(policy)
-        }
+        self._values = concrete_values(policy)
         self._cost = {f.name: f.cost for f in policy.facts}
 
     def _approves_always(self, base: Facts, free: list[str]) -> bool:

@@ -35,9 +35,9 @@ from typing import Any
 import clingo
 import yaml
 
+from benchmarks.baselines import PlainEvaluator
+from benchmarks.concrete import concrete_values
 from benchmarks.synthetic import synthetic_document, synthetic_policy
-from medpolicy.logic.compiler import CompiledTable
-from medpolicy.logic.formula import evaluate
 from medpolicy.solver.check import Checker, CheckReport
 from medpolicy.tables.loader import policy_from_text
 from medpolicy.tables.model import OUTCOME_RANK, Policy
@@ -108,12 +108,14 @@ Findings = dict[str, set[tuple[str, ...]]]
 
 
 def brute_force(policy: Policy, budget: int = BRUTE_BUDGET) -> Findings | None:
-    """The findings of BRUTE_KINDS by evaluating every row on every complete abstract case;
+    """The findings of BRUTE_KINDS by evaluating every row on every complete case of
+    ``benchmarks.concrete`` values, in plain Python (none of the engine's compile code);
     None when that would take more than ``budget`` row evaluations."""
-    table = CompiledTable(policy)
+    evaluator = PlainEvaluator(policy)
     rows = policy.rows
-    sizes = [len(d) for d in table.domains]
-    if math.prod(sizes) * max(1, len(rows)) > budget:
+    values = concrete_values(policy)
+    names = list(values)
+    if math.prod(len(v) for v in values.values()) * max(1, len(rows)) > budget:
         return None
     first = policy.hit_policy == "first"
     matched: set[int] = set()
@@ -131,8 +133,8 @@ def brute_force(policy: Policy, budget: int = BRUTE_BUDGET) -> Findings | None:
         best = max(OUTCOME_RANK[rows[r].outcome] for r in matching)
         return [r for r in matching if OUTCOME_RANK[rows[r].outcome] == best]
 
-    for point in itertools.product(*(range(s) for s in sizes)):
-        matching = [r for r, f in enumerate(table.rows) if evaluate(f, point, table.criteria)]
+    for point in itertools.product(*values.values()):
+        matching = evaluator.matching(dict(zip(names, point, strict=True)))
         gap = gap or not matching
         matched.update(matching)
         pairs.update(itertools.combinations(matching, 2))
@@ -163,7 +165,7 @@ def brute_force(policy: Policy, budget: int = BRUTE_BUDGET) -> Findings | None:
 
 def _brute_row(rows: int, facts: int) -> dict[str, Any]:
     policy = synthetic_policy(rows, facts)
-    cases = math.prod(len(d) for d in CompiledTable(policy).domains)
+    cases = math.prod(len(v) for v in concrete_values(policy).values())
     check_time, report = _timed(lambda: Checker(policy).run(), 1)
     brute_time, brute = _timed(lambda: brute_force(policy), 1)
     entry: dict[str, Any] = {"rows": rows, "facts": facts, "cases": cases,

@@ -33,7 +33,9 @@ class Figure:
 
 def at_most(section: str, name: str, value: float, unit: str, limit: float) -> Figure:
     """A figure whose goal is to stay under ``limit``."""
-    return Figure(section, name, value, unit, f"< {limit:g} {unit}", value < limit)
+    goal = f"<= {limit:g}x" if unit == "x" else f"< {limit:g} {unit}"
+    return Figure(section, name, value, unit, goal, value <= limit if unit == "x" else
+                  value < limit)
 
 
 def at_least(section: str, name: str, value: float, unit: str, floor: float) -> Figure:

@@ -102,7 +102,7 @@ def _declarations(policy: Policy, cases: list[dict[str, Value]]) -> set[Key]:
 
 
 def _changes(policy: Policy, fact: str, cases: Iterable[dict[str, Value]]) -> bool:
-    values = reference.concrete_domain(policy.fact_map[fact])
+    values = reference.concrete_domain(policy.fact_map[fact], policy)
     for case in cases:
         before = result(policy, case)
         for value in values:

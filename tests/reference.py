@@ -1,9 +1,15 @@
 """A brute-force reference for the solver, independent of its abstraction.
 
 It evaluates expressions directly on concrete values and enumerates every
-completion of a case over small concrete domains (ints in tests are bounded),
-so it shares no code with the interval abstraction, the formulas, the DNF or
-the ASP encodings it checks.
+completion of a case over concrete domains, so it shares no code with the
+interval abstraction, the formulas, the DNF or the ASP encodings it checks.
+
+Int facts may be unbounded, so the reference picks its own concrete values
+for them (``concrete_domain``): with t1 < ... < tk the numbers the tables
+compare a fact with (and the ends of every declared range), every
+comparison ``<, <=, >, >=, ==, !=, in`` against them is constant on each of
+the pieces (-inf, t1), {t1}, (t1, t2), ..., {tk}, (tk, inf), and the values
+t1 - 1, each ti and each ti + 1 hit every non-empty piece inside the range.
 """
 
 from __future__ import annotations
@@ -17,21 +23,60 @@ from medpolicy.tables.model import OUTCOME_RANK, Fact, Policy
 Assignment = Mapping[str, Value]
 
 
-def concrete_domain(fact: Fact) -> list[Value]:
-    """Every concrete value of a fact (ints must be bounded)."""
+def _numbers(expr: Expr, fact: str) -> Iterator[int]:
+    """Every int literal ``expr`` compares ``fact`` with."""
+    if isinstance(expr, Compare) and expr.fact == fact:
+        if isinstance(expr.value, int) and not isinstance(expr.value, bool):
+            yield expr.value
+    elif isinstance(expr, Member) and expr.fact == fact:
+        yield from (v for v in expr.values if isinstance(v, int) and not isinstance(v, bool))
+    elif isinstance(expr, Not):
+        yield from _numbers(expr.operand, fact)
+    elif isinstance(expr, And | Or):
+        for operand in expr.operands:
+            yield from _numbers(operand, fact)
+
+
+def thresholds(policy: Policy, fact: str) -> set[int]:
+    """The numbers ``policy`` compares ``fact`` with, and the ends of its declared range."""
+    found: set[int] = set()
+    for expr in [c.when for c in policy.criteria] + [r.when for r in policy.rows]:
+        found.update(_numbers(expr, fact))
+    own = policy.fact_map.get(fact)
+    if own is not None:
+        found.update(v for v in (own.minimum, own.maximum) if v is not None)
+    return found
+
+
+def int_values(fact: Fact, points: set[int]) -> list[int]:
+    """One value in every piece the points cut the fact's range into (see the docstring)."""
+    candidates = {min(points) - 1} | points | {p + 1 for p in points} if points else {0}
+    candidates |= {v for v in (fact.minimum, fact.maximum) if v is not None}
+    inside = sorted(v for v in candidates
+                    if (fact.minimum is None or v >= fact.minimum)
+                    and (fact.maximum is None or v <= fact.maximum))
+    return inside
+
+
+def concrete_domain(fact: Fact, *policies: Policy) -> list[Value]:
+    """Concrete values of a fact that stand for all of them, for the given tables."""
     if fact.type == "bool":
         return [True, False]
     if fact.type == "enum":
         return list(fact.values)
-    assert fact.minimum is not None and fact.maximum is not None
-    return list(range(fact.minimum, fact.maximum + 1))
+    points: set[int] = set()
+    for policy in policies:
+        points |= thresholds(policy, fact.name)
+    return list(int_values(fact, points))
 
 
-def _compare(left: Value, op: str, right: Value) -> bool:
-    if isinstance(left, (bool, str)):
-        equal = str(left) == str(right) if isinstance(left, str) else left == right
+def _compare(fact: Fact | None, left: Value, op: str, right: Value) -> bool:
+    if fact is not None and fact.type == "enum":
+        equal = str(left) == str(right)
         return equal if op == "==" else not equal
-    assert isinstance(right, int)
+    if isinstance(left, bool) or isinstance(right, bool):
+        return (left == right) if op == "==" else (left != right)
+    assert isinstance(left, int) and isinstance(right, int)
     return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
             "==": left == right, "!=": left != right}[op]
 
@@ -43,9 +88,11 @@ def holds(expr: Expr, values: Assignment, policy: Policy) -> bool:
             return holds(policy.criterion_map[expr.name].when, values, policy)
         return bool(values[expr.name])
     if isinstance(expr, Compare):
-        return _compare(values[expr.fact], expr.op, expr.value)
+        fact = policy.fact_map.get(expr.fact)
+        return _compare(fact, values[expr.fact], expr.op, expr.value)
     if isinstance(expr, Member):
-        inside = any(_compare(values[expr.fact], "==", v) for v in expr.values)
+        fact = policy.fact_map.get(expr.fact)
+        inside = any(_compare(fact, values[expr.fact], "==", v) for v in expr.values)
         return inside != expr.negated
     if isinstance(expr, Not):
         return not holds(expr.operand, values, policy)
@@ -57,8 +104,26 @@ def holds(expr: Expr, values: Assignment, policy: Policy) -> bool:
     return expr.value
 
 
+_OUTCOMES: dict[tuple[int, tuple[tuple[str, Value], ...]], str] = {}
+_KEPT: dict[int, Policy] = {}  # keeps each cached policy alive, so its id is not reused
+
+
 def outcome(policy: Policy, values: Assignment) -> str:
-    """The outcome of a complete case under the table's hit policy."""
+    """The outcome of a complete case under the table's hit policy (remembered per case)."""
+    key = (id(policy), tuple(sorted((k, v) for k, v in values.items()
+                                    if k in policy.fact_map)))
+    found = _OUTCOMES.get(key)
+    if found is None:
+        if len(_OUTCOMES) > 200_000:
+            _OUTCOMES.clear()
+            _KEPT.clear()
+        _KEPT[id(policy)] = policy
+        found = _outcome(policy, values)
+        _OUTCOMES[key] = found
+    return found
+
+
+def _outcome(policy: Policy, values: Assignment) -> str:
     matching = [row for row in policy.rows if holds(row.when, values, policy)]
     if not matching:
         return policy.otherwise.outcome if policy.otherwise else "pend"
@@ -77,9 +142,9 @@ def known(policy: Policy, case_facts: Assignment) -> dict[str, Value]:
 
 
 def completions(policy: Policy, partial: Assignment) -> Iterator[dict[str, Value]]:
-    """Every complete assignment extending ``partial``."""
+    """Every complete assignment extending ``partial`` (ints over ``concrete_domain``)."""
     free = [f for f in policy.facts if f.name not in partial]
-    for combo in itertools.product(*(concrete_domain(f) for f in free)):
+    for combo in itertools.product(*(concrete_domain(f, policy) for f in free)):
         full = dict(partial)
         full.update(zip((f.name for f in free), combo, strict=True))
         yield full
@@ -101,7 +166,7 @@ def always_approves(policy: Policy, partial: Assignment) -> bool:
 
 def working(policy: Policy, base: Assignment, facts: Sequence[str]) -> list[dict[str, Value]]:
     """Every assignment of ``facts`` with which every completion of ``base`` approves."""
-    domains = [concrete_domain(policy.fact_map[f]) for f in facts]
+    domains = [concrete_domain(policy.fact_map[f], policy) for f in facts]
     found = []
     for combo in itertools.product(*domains):
         extra = dict(zip(facts, combo, strict=True))

@@ -133,19 +133,9 @@ class Domain:
 
 
 def _holds(concrete: Value, op: str, value: Value) -> bool:
-    if isinstance(concrete, bool) or isinstance(value, bool):
-        left, right = bool(concrete), bool(value) if isinstance(value, bool) else value
-        if op == "==":
-            return left == right
-        if op == "!=":
-            return left != right
-        return False
-    if isinstance(concrete, str) or isinstance(value, str):
-        if op == "==":
-            return str(concrete) == str(value)
-        if op == "!=":
-            return str(concrete) != str(value)
-        return False
+    """``concrete op value`` for whole numbers: bool and enum values never get here (``_listed``
+    answers for them, and validation rejects comparing a fact with another type's value)."""
+    assert isinstance(concrete, int) and isinstance(value, int), (concrete, value)
     return {
         "<": concrete < value,
         "<=": concrete <= value,
@@ -205,17 +195,23 @@ def build_domains(policy: Policy) -> tuple[Domain, ...]:
     return joint_domains(policy.facts, policy)
 
 
-def joint_domains(facts: Sequence[Fact], *policies: Policy) -> tuple[Domain, ...]:
+def joint_domains(facts: Sequence[Fact], *policies: Policy,
+                  ranges: Sequence[Fact] = ()) -> tuple[Domain, ...]:
     """Domains of ``facts`` cut by every threshold any of ``policies`` compares them with.
 
     For comparing tables (diff): every comparison of every table is constant on
     each of these intervals, so one representative per interval decides all
-    the tables exactly. Int ranges come from ``facts`` (the caller reconciles them).
+    the tables exactly. Int ranges come from ``facts`` (the caller reconciles
+    them); the ranges of the int facts in ``ranges`` cut too (at ``min`` and
+    ``max + 1``), so every interval lies wholly inside or outside each of them.
     """
     cuts: dict[str, set[int]] = {}
     for policy in policies:
         for name, points in cut_points(policy).items():
             cuts.setdefault(name, set()).update(points)
+    for fact in ranges:
+        bounds = (fact.minimum, None if fact.maximum is None else fact.maximum + 1)
+        cuts.setdefault(fact.name, set()).update(b for b in bounds if b is not None)
     domains = []
     for fact in facts:
         values: tuple[AbstractValue, ...]

@@ -31,6 +31,15 @@ def test_esi_passes(runner: CliRunner) -> None:
     assert result.stderr == ""
 
 
+def test_verdict_is_printed_once(runner: CliRunner) -> None:
+    """`check esi` prints one line; a report with findings states its summary only at the end."""
+    clean = runner.invoke(cli, ["check", "esi"])
+    assert clean.stdout.count("no findings") == 1
+    assert len(clean.stdout.splitlines()) == 1
+    broken = runner.invoke(cli, ["check", str(BROKEN / "dead_row.yaml")])
+    assert broken.stdout.count("1 error, 0 warnings, 0 info") == 1
+
+
 def test_errors_exit_1_with_file_and_line(runner: CliRunner) -> None:
     """An error finding exits 1; the text names the kind, file:line:column and the row."""
     result = runner.invoke(cli, ["check", str(BROKEN / "dead_row.yaml")])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from medpolicy import Policy, load_case, policy_from_text
 from medpolicy.cli import cli
@@ -119,7 +119,6 @@ def test_rows_that_can_never_decide_are_listed(tmp_path: Path) -> None:
 # -- property: generation on random tables, against brute force -----------------
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(policies())
 def test_generated_suites_cover_every_reachable_row(policy: Policy) -> None:
     """Written and read back, the suite passes; a row is unreachable iff brute force agrees."""

@@ -2,12 +2,16 @@
 
 Both tables are decided over the union of their facts. A fact only one table
 has is unknown to the other, which does not read it. A fact both have must
-have the same type; its values are those both tables accept (the common enum
-values, the overlap of the int ranges), so that every witness is a valid case
-for both. Each table keeps its own defaults: a case that leaves a fact out is
-read by each table its own way. Int facts are cut at every threshold either
-table compares them with (``joint_domains``), so one representative per
-interval decides both tables exactly.
+have the same type; its joint values are those either table accepts (all
+enum values, the hull of the int ranges), and each table's view records the
+values its own declaration accepts (``accepts``). A documented value must be
+one that every table reading the fact accepts, so every witness is a valid
+case for both; an unknown fact is completed by each table over its own
+values, as ``decide`` completes it. Each table keeps its own defaults: a
+case that leaves a fact out is read by each table its own way. Int facts are
+cut at every threshold either table compares them with and at both tables'
+range ends (``joint_domains``), so one representative per interval decides
+both tables exactly.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from functools import cached_property
 from medpolicy.errors import Location, Problem, ValidationError
 from medpolicy.logic.domain import Domain, joint_domains
 from medpolicy.logic.formula import Formula, Translator
+from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Fact, Policy
 
 
@@ -31,6 +36,7 @@ class TableView:
     rows: tuple[Formula, ...]
     reads: frozenset[int]
     defaults: Mapping[int, int]
+    accepts: Mapping[int, frozenset[int]]
 
 
 @dataclass(frozen=True)
@@ -53,19 +59,31 @@ def _merge(old: Fact, new: Fact, where: Location) -> Fact | Problem:
                        "table; diff compares tables over the same facts",
                        hint="give the changed fact a new name: it is then reported as added")
     if old.type == "enum":
-        common = tuple(v for v in old.values if v in new.values)
-        if not common:
-            return Problem(where, f"enum fact '{new.name}' shares no value with the old table")
-        return replace(old, values=common, default=None)
+        extra = tuple(v for v in new.values if v not in old.values)
+        return replace(old, values=(*old.values, *extra), default=None)
     if old.type == "int":
-        lows = [v for v in (old.minimum, new.minimum) if v is not None]
-        highs = [v for v in (old.maximum, new.maximum) if v is not None]
-        low, high = (max(lows) if lows else None), (min(highs) if highs else None)
-        if low is not None and high is not None and low > high:
-            return Problem(where, f"int fact '{new.name}' has no value both tables accept "
-                           f"(old {old.minimum}..{old.maximum}, new {new.minimum}..{new.maximum})")
+        low = None if old.minimum is None or new.minimum is None else min(old.minimum,
+                                                                          new.minimum)
+        high = None if old.maximum is None or new.maximum is None else max(old.maximum,
+                                                                           new.maximum)
         return replace(old, minimum=low, maximum=high, default=None)
     return replace(old, default=None)
+
+
+def _accepted(fact: Fact, domain: Domain) -> frozenset[int]:
+    """The joint abstract values that ``fact``, as its own table declares it, accepts."""
+    if fact.type == "enum":
+        return frozenset(domain.index_of(v) for v in fact.values)
+    if fact.type == "bool":
+        return frozenset(domain.indices())
+    return frozenset(i for i in domain.indices()
+                     if _within(fact, domain.concrete(i)))
+
+
+def _within(fact: Fact, value: Value) -> bool:
+    assert isinstance(value, int)
+    return ((fact.minimum is None or value >= fact.minimum)
+            and (fact.maximum is None or value <= fact.maximum))
 
 
 def _view(policy: Policy, domains: Sequence[Domain]) -> TableView:
@@ -80,11 +98,12 @@ def _view(policy: Policy, domains: Sequence[Domain]) -> TableView:
         tuple(translate(r.when) for r in policy.rows),
         frozenset(index[f.name] for f in policy.facts),
         defaults,
+        {index[f.name]: _accepted(f, domains[index[f.name]]) for f in policy.facts},
     )
 
 
 def joint_space(old: Policy, new: Policy) -> JointSpace:
-    """Both tables over their joint facts; a ValidationError when a shared fact cannot be shared."""
+    """Both tables over their joint facts; a ValidationError when a shared fact changed type."""
     facts: list[Fact] = []
     problems: list[Problem] = []
     for fact in old.facts:
@@ -101,24 +120,5 @@ def joint_space(old: Policy, new: Policy) -> JointSpace:
     facts += [replace(f, default=None) for f in new.facts if f.name not in old.fact_map]
     if problems:
         raise ValidationError(problems)
-    domains = joint_domains(facts, old, new)
-    _check_defaults(old, new, domains, problems)
-    if problems:
-        raise ValidationError(problems)
+    domains = joint_domains(facts, old, new, ranges=(*old.facts, *new.facts))
     return JointSpace(tuple(facts), domains, _view(old, domains), _view(new, domains))
-
-
-def _check_defaults(old: Policy, new: Policy, domains: Sequence[Domain],
-                    problems: list[Problem]) -> None:
-    """A default outside the values both tables accept cannot be compared."""
-    by_name = {d.fact.name: d for d in domains}
-    for policy in (old, new):
-        for fact in policy.facts:
-            if fact.default is None:
-                continue
-            try:
-                by_name[fact.name].index_of(fact.default)
-            except ValueError:
-                where = fact.location or Location(policy.path, path=f"facts.{fact.name}")
-                problems.append(Problem(where, f"the default of '{fact.name}' is not a value "
-                                        "the other table accepts"))

@@ -49,6 +49,8 @@ def _table_symbols(tag: str, view: TableView) -> list[clingo.Symbol]:
     facts: list[clingo.Symbol] = [_fn("table", tag)]
     facts += [_fn("reads", tag, f) for f in sorted(view.reads)]
     facts += [_fn("default", tag, f, v) for f, v in sorted(view.defaults.items())]
+    facts += [_fn("accepts", tag, f, v) for f, values in sorted(view.accepts.items())
+              for v in sorted(values)]
     counter = iter(range(1 << 62))
 
     def node(formula: Formula) -> int:

@@ -99,12 +99,23 @@ def test_witnesses_must_be_positive() -> None:
 
 def test_witnesses_are_distinct_cases() -> None:
     """Five witnesses of a conflict are five different complete cases, all showing it."""
-    policy = policy_from_text(_table("priority"), "t.yaml")
+    policy = policy_from_text(
+        "id: t\ntitle: t\nversion: '1'\n"
+        "facts:\n  weeks: {type: int, min: 0, max: 52}\n  level: {type: enum, values: [a, b, c]}\n"
+        "  radicular: {type: bool}\n"
+        "rows:\n  - {id: short, when: weeks < 6 or weeks >= 40, outcome: deny, reason: R.}\n"
+        "  - {id: radicular, when: radicular, outcome: approve, reason: R.}\n"
+        "otherwise: {outcome: pend}\n", "t.yaml")
     (conflict,) = [f for f in check_policy(policy, witnesses=5).findings
                    if f.kind == "conflict"]
     cases = [dict(w.facts) for w in conflict.witnesses]
-    assert len(cases) == 1  # weeks 0-5 is one interval and radicular must be true
-    assert cases == [{"weeks": 0, "radicular": True}]
+    # 2 week intervals (0-5, 40-52) x 3 levels with radicular true: six cases show it
+    assert len(cases) == 5
+    assert len({tuple(sorted(c.items())) for c in cases}) == 5
+    for case in cases:
+        assert case["radicular"] is True
+        assert case["weeks"] < 6 or case["weeks"] >= 40
+        assert set(case) == {"weeks", "level", "radicular"}
 
 
 def test_solver_adds_worlds_for_questions_asked_later() -> None:

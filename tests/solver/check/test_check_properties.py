@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from medpolicy.solver.check import Checker, Finding
 from medpolicy.tables.model import Policy
 from tests import check_reference, reference
 from tests.strategies import policies
-
-MANY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SOME = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _key(finding: Finding) -> check_reference.Key:
@@ -53,7 +50,6 @@ def _assert_witnesses_show(policy: Policy, finding: Finding) -> None:
             assert finding.rows[0] in deciding
 
 
-@MANY
 @given(policy=policies())
 def test_findings_equal_enumeration(policy: Policy) -> None:
     """Conflicts, overlaps, gaps, dead, shadowed and redundant rows, unreachable outcomes,
@@ -63,7 +59,6 @@ def test_findings_equal_enumeration(policy: Policy) -> None:
 
 @pytest.mark.parametrize(("search", "dnf_cap"), [(False, 64), (True, 1), (False, 1)],
                          ids=["solver-only", "complex-rows", "solver-complex-rows"])
-@SOME
 @given(policy=policies())
 def test_solver_paths_equal_enumeration(policy: Policy, search: bool, dnf_cap: int) -> None:
     """The same with every question left to clingo, and with rows too complex for a DNF."""

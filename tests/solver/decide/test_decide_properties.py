@@ -6,7 +6,7 @@ import itertools
 from dataclasses import replace
 from unittest.mock import patch
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from medpolicy.errors import TooComplexError
 from medpolicy.logic.compiler import CompiledTable
@@ -17,20 +17,16 @@ from medpolicy.tables.model import Case, Policy
 from tests import reference
 from tests.strategies import tables_and_cases
 
-PROPERTY = settings(max_examples=300, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
-
 
 def _fillings(policy: Policy, alternative: MissingSet) -> list[dict[str, object]]:
     """Every way to fill an alternative in as reported (each fact with a value it accepts)."""
     choices = []
     for need in alternative.needs:
-        domain = reference.concrete_domain(policy.fact_map[need.fact])
+        domain = reference.concrete_domain(policy.fact_map[need.fact], policy)
         choices.append([(need.fact, v) for v in domain if need.accepts(v)])
     return [dict(combo) for combo in itertools.product(*choices)]
 
 
-@PROPERTY
 @given(tables_and_cases())
 def test_verdict_equals_enumeration_of_completions(table_and_case: tuple[Policy, Case]) -> None:
     """The verdict is the outcome shared by every completion, else pend."""
@@ -41,7 +37,6 @@ def test_verdict_equals_enumeration_of_completions(table_and_case: tuple[Policy,
     assert decision.undetermined == (len(reachable) > 1)
 
 
-@PROPERTY
 @given(tables_and_cases())
 def test_missing_sets_are_sound_minimal_and_complete(table_and_case: tuple[Policy, Case]) -> None:
     """Each missing set filled in as reported approves; none can shrink; none is cheaper."""
@@ -66,7 +61,6 @@ def test_missing_sets_are_sound_minimal_and_complete(table_and_case: tuple[Polic
     assert {a.facts for a in decision.missing} == optimal
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables_and_cases())
 def test_projected_slow_path_agrees_with_the_fast_path(
     table_and_case: tuple[Policy, Case],
@@ -84,7 +78,6 @@ def test_projected_slow_path_agrees_with_the_fast_path(
     assert {a.facts for a in slow} == {a.facts for a in fast}
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables_and_cases())
 def test_lazy_boxes_agree_with_enumeration(table_and_case: tuple[Policy, Case]) -> None:
     """With boxes found lazily (DNF too large), missing sets are still sound, minimal, complete."""

@@ -160,6 +160,10 @@ def test_text_and_markdown_render_the_same_findings(six_weeks: PolicyDiff) -> No
     assert "| approve → deny | complete cases | otherwise | conservative_care | 1 |" in markdown
     assert "- `conservative_care_weeks`: 4 to 5 (all: any value)" in markdown
     assert "| `conservative_care_intolerant` | *unknown* |" in markdown
+    assert len(six_weeks.changes) == 3
+    for change in six_weeks.changes:
+        assert f"{change.before} -> {change.after}  (" in text
+        assert f"| {change.before} → {change.after} |" in markdown
 
 
 # -- the command ---------------------------------------------------------------
@@ -173,6 +177,12 @@ def test_cli_json_lists_each_kind_with_witnesses() -> None:
     assert data["changed"] is True
     assert [(c["from"], c["to"]) for c in data["changes"]] == [
         ("approve", "deny"), ("approve", "pend"), ("pend", "deny")]
+    for change in data["changes"]:
+        assert change["witnesses"], change
+        for shown in change["witnesses"]:
+            assert {"facts", "old", "new"} <= set(shown)
+            assert shown["old"]["verdict"] == change["from"]
+            assert shown["new"]["verdict"] == change["to"]
     witness = data["changes"][0]["witnesses"][0]
     assert witness["facts"]["conservative_care_weeks"] == 4
     assert witness["old"] == {"verdict": "approve", "reasons": ["otherwise"]}

@@ -10,90 +10,146 @@ decide complete affected cases, and every witness must show its kind.
 
 from __future__ import annotations
 
+import copy
 import itertools
-from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+import yaml
+from hypothesis import given
 from hypothesis import strategies as st
 
+from medpolicy import policy_from_text
+from medpolicy.errors import ValidationError
 from medpolicy.solver.diff.engine import diff_policies
-from medpolicy.tables.expr import Value, to_text
-from medpolicy.tables.model import HIT_POLICIES, OUTCOMES, Criterion, Fact, Otherwise, Policy, Row
+from medpolicy.tables.expr import Value
+from medpolicy.tables.model import HIT_POLICIES, OUTCOMES, Fact, Policy
 from tests import reference
-from tests.strategies import expressions, facts, policies
+from tests.strategies import FactSpec, fact_specs, table_texts
 
-PROPERTY = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Diff enumerates partial cases of the joint facts of two tables: a smaller budget.
+DIFF_BUDGET = 1200
 
 
-@st.composite
-def _table_over(draw: Any, fact_list: tuple[Fact, ...], version: str) -> Policy:
-    """A random table over the given facts (as tests.strategies.policies draws them)."""
-    criteria: list[Criterion] = []
-    for i in range(draw(st.integers(0, 2))):
-        when = draw(expressions(fact_list, [c.id for c in criteria]))
-        criteria.append(Criterion(f"c{i}", when, to_text(when)))
-    rows = []
-    for i in range(draw(st.integers(1, 4))):
-        when = draw(expressions(fact_list, [c.id for c in criteria]))
-        rows.append(Row(f"r{i}", when, to_text(when), draw(st.sampled_from(OUTCOMES)), "r"))
-    otherwise = draw(st.none() | st.sampled_from(OUTCOMES).map(lambda o: Otherwise(o)))
-    return Policy("random", "random table", version, fact_list, tuple(criteria), tuple(rows),
-                  draw(st.sampled_from(HIT_POLICIES)), otherwise)
+def _load(text: str) -> Policy | None:
+    try:
+        return policy_from_text(text)
+    except ValidationError:
+        return None
 
 
 @st.composite
-def _mutant(draw: Any, old: Policy) -> Policy:
-    """The old table with one small edit, or none (the proof of no change is tested too)."""
+def _mutant(draw: Any, old_text: str) -> str:
+    """The old table with one small edit, or none (the proof of no change is tested too).
+
+    Besides edits of rows and settings, a fact's domain may change: an int's
+    ``min`` or ``max`` moves or goes, an enum value is added or removed (an
+    edit that leaves a threshold or a literal outside the domain is dropped).
+    """
+    table = yaml.safe_load(old_text)
+    table["version"] = "2"
     edit = draw(st.sampled_from(["same", "outcome", "drop", "reverse", "hit", "otherwise",
-                                 "default"]))
-    rows = list(old.rows)
+                                 "default", "range", "enum"]))
+    rows, facts = table["rows"], table["facts"]
+    name = draw(st.sampled_from(sorted(facts)))
+    fact = facts[name]
     if edit == "outcome":
-        i = draw(st.integers(0, len(rows) - 1))
-        rows[i] = replace(rows[i], outcome=draw(st.sampled_from(OUTCOMES)))
+        rows[draw(st.integers(0, len(rows) - 1))]["outcome"] = draw(st.sampled_from(OUTCOMES))
     elif edit == "drop" and len(rows) > 1:
         rows.pop(draw(st.integers(0, len(rows) - 1)))
     elif edit == "reverse":
         rows.reverse()
-    new = replace(old, rows=tuple(rows), version="2")
-    if edit == "hit":
-        new = replace(new, hit_policy=draw(st.sampled_from(HIT_POLICIES)))
+    elif edit == "hit":
+        table["hit_policy"] = draw(st.sampled_from(HIT_POLICIES))
     elif edit == "otherwise":
-        new = replace(new, otherwise=draw(st.none() | st.sampled_from(OUTCOMES).map(Otherwise)))
+        outcome = draw(st.sampled_from([None, *OUTCOMES]))
+        table["otherwise"] = None if outcome is None else {"outcome": outcome}
+        if outcome is None:
+            del table["otherwise"]
     elif edit == "default":
-        i = draw(st.integers(0, len(old.facts) - 1))
-        fact = old.facts[i]
-        default = draw(st.none() | st.sampled_from(reference.concrete_domain(fact)))
-        new = replace(new, facts=(*old.facts[:i], replace(fact, default=default),
-                                  *old.facts[i + 1:]))
-    return new
+        old = _load(old_text)
+        assert old is not None
+        values = reference.concrete_domain(old.fact_map[name], old)
+        default = draw(st.sampled_from([None, *values]))
+        fact.pop("default", None)
+        if default is not None:
+            fact["default"] = int(default) if str(default).isdigit() and \
+                fact["type"] == "enum" else default
+    elif edit == "range" and fact["type"] == "int":
+        for end in ("min", "max"):
+            shift = draw(st.sampled_from([None, 0, -3, -1, 1, 3, 10**6]))
+            if shift is None:
+                fact.pop(end, None)
+            elif end in fact:
+                fact[end] += shift if end == "max" else -shift
+    elif edit == "enum" and fact["type"] == "enum":
+        if draw(st.booleans()) and len(fact["values"]) > 1:
+            fact["values"].pop(draw(st.integers(0, len(fact["values"]) - 1)))
+        else:
+            fact["values"].append("z" if isinstance(fact["values"][0], str) else 99)
+    text = yaml.safe_dump(table, sort_keys=False)
+    return text if _load(text) is not None else old_text.replace("version: '1'", "version: '2'")
+
+
+@st.composite
+def _redeclared(draw: Any, spec: FactSpec) -> FactSpec:
+    """The same fact declared again: another default, and for ints and enums another domain
+    (an int keeps its thresholds inside its range; an enum keeps the values it lists)."""
+    declaration = copy.deepcopy(spec.declaration)
+    declaration.pop("default", None)
+    literals = list(spec.literals)
+    if spec.kind == "int":
+        for end in ("min", "max"):
+            declaration.pop(end, None)
+            if draw(st.booleans()):
+                edge = min(literals) if end == "min" else max(literals)
+                step = draw(st.sampled_from([0, 1, 2, 5, 10**6]))
+                declaration[end] = edge - step if end == "min" else edge + step
+    elif spec.kind == "enum":
+        pool = [*spec.literals, "z"] if isinstance(spec.literals[0], str) else \
+            [*spec.literals, 99]
+        literals = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
+        declaration["values"] = literals
+    if draw(st.booleans()):
+        if spec.kind == "bool":
+            declaration["default"] = draw(st.booleans())
+        else:
+            declaration["default"] = draw(st.sampled_from(literals))
+    return FactSpec(spec.name, spec.kind, declaration, literals)
 
 
 @st.composite
 def table_pairs(draw: Any) -> tuple[Policy, Policy]:
     """An old table and a new one: a small edit of it, or another table over related facts.
 
-    Related facts: the old facts, some dropped, some with another default, and
-    possibly one more fact.
+    Related facts: the old facts, some dropped, some declared again with another
+    default or another domain (int ``min``/``max``, enum values added or
+    removed), and possibly one more fact.
     """
-    old = draw(policies())
+    specs = draw(fact_specs(budget=DIFF_BUDGET))
+    old_text = draw(table_texts(specs))
+    old = policy_from_text(old_text)
     if draw(st.booleans()):
-        return old, draw(_mutant(old))
-    kept = [f for f in old.facts if draw(st.integers(0, 3)) > 0] or [old.facts[0]]
-    kept = [replace(f, default=draw(st.sampled_from([f.default, None]))) for f in kept]
-    extra = draw(facts())[0]
-    if draw(st.booleans()) and extra.name not in {f.name for f in kept}:
-        kept.append(replace(extra, name=f"{extra.name}x"))
-    return old, draw(_table_over(tuple(kept), "2"))
+        return old, policy_from_text(draw(_mutant(old_text)))
+    kept = [s for s in specs if draw(st.integers(0, 3)) > 0] or [specs[0]]
+    kept = [draw(_redeclared(s)) if draw(st.booleans()) else s for s in kept]
+    if draw(st.booleans()):
+        extra = draw(fact_specs(budget=4))[0]
+        kept.append(FactSpec(f"{extra.name}x", extra.kind, extra.declaration, extra.literals))
+    return old, policy_from_text(draw(table_texts(kept, version="2")))
 
 
 class _Reference:
-    """Verdicts of one table on partial cases of the joint facts, by enumeration."""
+    """Verdicts of one table on partial cases of the joint facts, by enumeration.
 
-    def __init__(self, policy: Policy) -> None:
+    The table completes an unknown fact over its own declaration's values, as
+    ``decide`` does (ints over the reference's values for both tables' numbers).
+    """
+
+    def __init__(self, policy: Policy, pair: tuple[Policy, Policy]) -> None:
         self.policy = policy
         self.names = [f.name for f in policy.facts]
+        domains = [reference.concrete_domain(f, *pair) for f in policy.facts]
 
         @cache
         def reach(values: tuple[Value | None, ...]) -> frozenset[str]:
@@ -102,8 +158,7 @@ class _Reference:
                                                                      strict=True)))})
             i = values.index(None)
             return frozenset().union(*(
-                reach((*values[:i], v, *values[i + 1:]))
-                for v in reference.concrete_domain(policy.facts[i])))
+                reach((*values[:i], v, *values[i + 1:])) for v in domains[i]))
 
         self.reach = reach
 
@@ -113,28 +168,43 @@ class _Reference:
         return next(iter(found)) if len(found) == 1 else "pend"
 
 
+def _accepts(fact: Fact, value: Value) -> bool:
+    """Whether a table's own declaration of ``fact`` accepts ``value``."""
+    if fact.type == "enum":
+        return str(value) in fact.values
+    if fact.type == "bool":
+        return isinstance(value, bool)
+    assert isinstance(value, int)
+    return ((fact.minimum is None or value >= fact.minimum)
+            and (fact.maximum is None or value <= fact.maximum))
+
+
+def _documentable(name: str, old: Policy, new: Policy) -> list[Value]:
+    """The values a joint case may document: those every table that has the fact accepts."""
+    own = [p.fact_map[name] for p in (old, new) if name in p.fact_map]
+    values: list[Value] = []
+    for fact in own:
+        values += [v for v in reference.concrete_domain(fact, old, new) if v not in values]
+    return [v for v in values if all(_accepts(f, v) for f in own)]
+
+
 def _deciding(policy: Policy, case: dict[str, Value]) -> set[str]:
     """The deciding rows as decide names them: 'otherwise' also for a gap (no row matches)."""
     return reference.decisive_rows(policy, case) or {"otherwise"}
 
 
-def _joint_facts(old: Policy, new: Policy) -> list[Fact]:
-    return [*old.facts, *(f for f in new.facts if f.name not in old.fact_map)]
-
-
-@PROPERTY
 @given(table_pairs())
 def test_diff_agrees_with_brute_force(pair: tuple[Policy, Policy]) -> None:
     """Kinds, where they show, responsible rows, affected facts and witnesses all match."""
     old, new = pair
     diff = diff_policies(old, new, max_witnesses=5)
-    joint = _joint_facts(old, new)
-    refs = {"old": _Reference(old), "new": _Reference(new)}
-    names = [f.name for f in joint]
+    names = [*old.fact_map, *(n for n in new.fact_map if n not in old.fact_map)]
+    refs = {"old": _Reference(old, pair), "new": _Reference(new, pair)}
     every: set[tuple[str, str]] = set()
     complete: dict[tuple[str, str], list[dict[str, Value]]] = {}
     by_old_verdict: dict[str, list[dict[str, Value]]] = {}
-    for combo in itertools.product(*([None, *reference.concrete_domain(f)] for f in joint)):
+    options = [[None, *_documentable(n, old, new)] for n in names]
+    for combo in itertools.product(*options):
         case = {n: v for n, v in zip(names, combo, strict=True) if v is not None}
         kind = (refs["old"].verdict(case), refs["new"].verdict(case))
         if len(case) == len(names):
@@ -152,6 +222,9 @@ def test_diff_agrees_with_brute_force(pair: tuple[Policy, Policy]) -> None:
         for witness in change.witnesses:
             case = dict(witness.facts)
             assert set(case) | set(witness.unknown) == set(names)
+            for name, value in case.items():
+                assert all(_accepts(p.fact_map[name], value)
+                           for p in pair if name in p.fact_map), (name, value)
             if witness.complete:
                 assert kind in complete
             assert (refs["old"].verdict(case), refs["new"].verdict(case)) == kind
