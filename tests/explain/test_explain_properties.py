@@ -25,8 +25,6 @@ from tests import reference
 from tests.strategies import tables_and_cases
 
 
-
-
 def _all_actionable(policy: Policy) -> Policy:
     """The table with every fact actionable, so counterfactuals may touch any of them."""
     return replace(policy, facts=tuple(replace(f, actionable=True) for f in policy.facts))
