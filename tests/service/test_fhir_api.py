@@ -11,11 +11,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from medpolicy.cli import cli
 from medpolicy.service.app import create_app
 from medpolicy.service.settings import Settings
 from tests.conftest import ROOT
+from tests.fhir.support import fhir_valid
 
 SEED_004_RESPONSE = json.loads((ROOT / "examples" / "fhir" / "seed-004-response.json")
                                .read_text("utf-8"))
@@ -195,3 +198,33 @@ def test_fhir_routes_are_in_openapi(document: dict[str, Any], method: str, path:
         assert operation["requestBody"]["required"] is True
         assert set(operation["requestBody"]["content"]) == {"application/fhir+json",
                                                             "application/json"}
+
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 100), st.text(max_size=8),
+                    st.sampled_from(["62323", "steroid", "radiculopathy", "fluoroscopy"]))
+_ANSWER = st.dictionaries(st.sampled_from(["valueBoolean", "valueInteger", "valueDecimal",
+                                           "valueString", "valueCoding", "valueDate"]),
+                          _VALUES | st.fixed_dictionaries({"code": _VALUES}), min_size=1,
+                          max_size=2)
+_ITEM = st.fixed_dictionaries(
+    {"linkId": st.sampled_from(["cpt", "levels", "injectate", "sedation", "levle"]) | _VALUES},
+    optional={"answer": st.lists(_ANSWER, max_size=2), "text": _VALUES})
+_RESPONSES = st.fixed_dictionaries(
+    {"resourceType": st.sampled_from(["QuestionnaireResponse", "Patient"]) | _VALUES,
+     "status": st.sampled_from(["completed", "in-progress"]) | _VALUES},
+    optional={"item": st.lists(_ITEM, max_size=3) | _VALUES, "id": _VALUES,
+              "questionnaire": _VALUES})
+
+
+@given(body=_RESPONSES, route=st.sampled_from(["/fhir/crd/esi", "/fhir/pas/esi",
+                                               "/v1/policies/esi/decide"]))
+def test_any_response_shaped_body_is_an_answer_or_a_located_422(
+    client: TestClient, body: dict[str, Any], route: str
+) -> None:
+    """Random response-shaped bodies: 200 with a valid answer, or a 422 invalid_case."""
+    response = client.post(route, json=body)
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        assert response.json()["error"]["code"] == "invalid_case"
+    elif route.startswith("/fhir"):
+        assert fhir_valid(response.json())
