@@ -47,19 +47,22 @@ def next_question(
 def crd(
     policy: Policy, case: Mapping[str, object], decider: Decider | None = None,
     base_url: str = DEFAULT_BASE_URL, date: dt.date | None = None, source: str = SOURCE,
+    coverage: str | None = None,
 ) -> dict[str, Any]:
     """The CRD coverage-information extension for a case or a QuestionnaireResponse."""
     loaded = case_from_mapping(case, policy, source)
     decision = (decider or Decider(policy)).decide(loaded)
-    return coverage_information(policy, loaded, decision, base_url=base_url, date=date)
+    return coverage_information(policy, loaded, decision, base_url=base_url, date=date,
+                                coverage=coverage)
 
 
 def pas(
     policy: Policy, case: Mapping[str, object], decider: Decider | None = None,
     base_url: str = DEFAULT_BASE_URL, created: dt.datetime | None = None,
-    source: str = SOURCE,
+    source: str = SOURCE, patient: str | None = None, request: str | None = None,
 ) -> dict[str, Any]:
     """The PAS ClaimResponse for a case or a QuestionnaireResponse."""
     loaded = case_from_mapping(case, policy, source)
     decision = (decider or Decider(policy)).decide(loaded)
-    return claim_response(policy, loaded, decision, base_url=base_url, created=created)
+    return claim_response(policy, loaded, decision, base_url=base_url, created=created,
+                          patient=patient, request=request)

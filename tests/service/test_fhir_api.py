@@ -228,3 +228,16 @@ def test_any_response_shaped_body_is_an_answer_or_a_located_422(
         assert response.json()["error"]["code"] == "invalid_case"
     elif route.startswith("/fhir"):
         assert fhir_valid(response.json())
+
+
+@given(reference=st.text(max_size=20))
+def test_any_reference_text_is_an_answer_or_a_422(client: TestClient, reference: str) -> None:
+    """Any ?patient= text: a valid ClaimResponse that carries it, or a 422, never a 500."""
+    response = client.post("/fhir/pas/esi", params={"patient": reference},
+                           json=SEED_004_RESPONSE)
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 200:
+        answer = response.json()
+        assert fhir_valid(answer)
+        assert answer["patient"] == ({"reference": reference} if reference
+                                     else {"display": "The patient of the request"})

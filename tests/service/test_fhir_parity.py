@@ -124,3 +124,21 @@ def test_pas_equals_fhir_pas(client: TestClient, path: Path) -> None:
     expected = json.loads(cli_text("fhir", "pas", "esi", str(path), "--created", CREATED))
     answer = fhir_answer(client.post(f"/fhir/pas/esi?created={CREATED}", json=body_of(path)))
     assert answer == expected
+
+
+def test_crd_and_pas_references_equal_the_cli_options(client: TestClient) -> None:
+    """?coverage= on crd and ?patient= / ?request= on pas equal the CLI's options."""
+    path = FHIR_EXAMPLES[-1]
+    expected = json.loads(cli_text("fhir", "crd", "esi", str(path), "--date", DATE,
+                                   "--coverage", "Coverage/123"))
+    answer = fhir_answer(client.post(f"/fhir/crd/esi?date={DATE}&coverage=Coverage/123",
+                                     json=body_of(path)))
+    assert answer == expected
+    expected = json.loads(cli_text("fhir", "pas", "esi", str(path), "--created", CREATED,
+                                   "--patient", "Patient/7", "--request", "Claim/9"))
+    answer = fhir_answer(client.post(
+        f"/fhir/pas/esi?created={CREATED}&patient=Patient/7&request=Claim/9",
+        json=body_of(path)))
+    assert answer == expected
+    assert (answer["patient"], answer["request"]) == ({"reference": "Patient/7"},
+                                                      {"reference": "Claim/9"})

@@ -109,12 +109,14 @@ async def next_question(state: State, policy_id: PolicyId, request: Request) -> 
 async def crd(state: State, policy_id: PolicyId, request: Request,
               date: Annotated[dt.date | None, Query(
                   description="The assertion date, YYYY-MM-DD (default: today, UTC)")] = None,
+              coverage: Annotated[str | None, Query(
+                  description="A reference to the Coverage, e.g. Coverage/123")] = None,
               ) -> FhirResponse:
     """The Da Vinci CRD coverage-information extension for a case or a QuestionnaireResponse."""
     from medpolicy.fhir import endpoints
 
     return await _decided(state, policy_id, request, lambda policy, body, decider: (
-        endpoints.crd(policy, body, decider, date=date, source=CASE_SOURCE)))
+        endpoints.crd(policy, body, decider, date=date, source=CASE_SOURCE, coverage=coverage)))
 
 
 @router.post("/pas/{id}", summary="A PAS ClaimResponse for a case",
@@ -124,13 +126,19 @@ async def pas(state: State, policy_id: PolicyId, request: Request,
               created: Annotated[dt.datetime | None, Query(
                   description="The creation time, UTC unless it says otherwise "
                               "(default: now)")] = None,
+              patient: Annotated[str | None, Query(
+                  description="A reference to the Patient, e.g. Patient/123")] = None,
+              claim: Annotated[str | None, Query(
+                  alias="request", description="A reference to the Claim, e.g. Claim/456")
+              ] = None,
               ) -> FhirResponse:
     """The Da Vinci PAS ClaimResponse (reviewAction A1, A3 or A4) for a case or a response."""
     from medpolicy.fhir import endpoints
 
     when = created.replace(tzinfo=dt.UTC) if created and created.tzinfo is None else created
     return await _decided(state, policy_id, request, lambda policy, body, decider: (
-        endpoints.pas(policy, body, decider, created=when, source=CASE_SOURCE)))
+        endpoints.pas(policy, body, decider, created=when, source=CASE_SOURCE,
+                      patient=patient, request=claim)))
 
 
 Build = Callable[[Policy, Mapping[str, Any], Decider], dict[str, Any]]
