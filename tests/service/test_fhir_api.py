@@ -173,6 +173,15 @@ def test_next_question_past_the_time_limit_is_504() -> None:
         _error(response, 504, "time_limit")
 
 
+@pytest.mark.parametrize("path", ["/v1/policies/{id}/explain", "/v1/policies/{id}/next-question"])
+def test_explain_and_next_question_bodies_may_be_responses(document: dict[str, Any],
+                                                           path: str) -> None:
+    """explain and next-question document a Case or a QuestionnaireResponse as their body."""
+    body = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]["oneOf"] == [{"$ref": "#/components/schemas/Case"},
+                                       {"$ref": "#/components/schemas/QuestionnaireResponse"}]
+
+
 @pytest.fixture(scope="module")
 def document(client: TestClient) -> dict[str, Any]:
     """The service's OpenAPI document."""
