@@ -98,8 +98,9 @@ def test_response_to_another_table_is_422(client: TestClient) -> None:
 def test_non_object_bodies_are_422(client: TestClient) -> None:
     """A FHIR route sent a JSON value that is not an object: 422 invalid_case."""
     for route in ("/fhir/Questionnaire/esi/$next-question", "/fhir/crd/esi", "/fhir/pas/esi"):
-        for body in (b"[]", b"5", b"null"):
-            _error(client.post(route, content=body), 422, "invalid_case")
+        for body, kind in ((b"[]", "a list"), (b"5", "a number"), (b"null", "null")):
+            error = _error(client.post(route, content=body), 422, "invalid_case")
+            assert error["message"].endswith(f"(a JSON object), not {kind}")
 
 
 def test_malformed_json_is_400(client: TestClient) -> None:

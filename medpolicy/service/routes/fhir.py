@@ -160,8 +160,13 @@ async def _decided(state: ServiceState, policy_id: str, request: Request,
     return FhirResponse(await state.pool.run(work))
 
 
+_KINDS = {type(None): "null", bool: "a boolean", int: "a number", float: "a number",
+          str: "a string", list: "a list"}
+
+
 def _mapping(body: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(body, Mapping):
+        kind = _KINDS.get(type(body), type(body).__name__)
         raise ApiError(422, "invalid_case", f"the body must be {what} (a JSON object), "
-                                            f"not {type(body).__name__}")
+                                            f"not {kind}")
     return body
