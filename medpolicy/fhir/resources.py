@@ -40,6 +40,15 @@ def _model(kind: str, source: str) -> Any:
     return getattr(module, kind)
 
 
+def available() -> bool:
+    """Whether the ``fhir`` extra (``fhir.resources`` with its R4B models) is installed."""
+    try:
+        importlib.import_module("fhir.resources.R4B")
+    except ImportError:
+        return False
+    return True
+
+
 def validated(data: Mapping[str, Any], kind: str | None = None) -> dict[str, Any]:
     """``data`` checked against its R4B model and returned as FHIR JSON.
 

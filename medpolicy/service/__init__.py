@@ -8,6 +8,7 @@ uvicorn); nothing else in medpolicy imports this package.
 Modules: ``settings`` (limits), ``registry`` (the loaded tables),
 ``pool`` (worker threads, one Decider per thread and table), ``errors``
 (the JSON error shape), ``bodies`` (request bodies to cases and tables),
-``middleware`` (body limit, access log), ``openapi`` (schemas), and one
-router per resource under ``routes/``.
+``middleware`` (body limit, access log), ``openapi`` (schemas),
+``fhir_extra`` (the fhir extra check, FHIR JSON answers), and one router per
+resource under ``routes/`` (``routes/fhir``: the ``/fhir/...`` routes).
 """

@@ -26,7 +26,7 @@ from medpolicy.service.middleware import AccessLog, BodyLimit, HostCheck
 from medpolicy.service.openapi import components
 from medpolicy.service.pool import DecisionPool
 from medpolicy.service.registry import Registry
-from medpolicy.service.routes import health, policies, tables, workbench
+from medpolicy.service.routes import fhir, health, policies, tables, workbench
 from medpolicy.service.settings import Settings
 from medpolicy.service.state import ServiceState
 
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app = FastAPI(title="medpolicy decision service", version=__version__,
                   description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.service = ServiceState(settings, registry, pool)
-    for module in (health, policies, tables, workbench):
+    for module in (health, policies, tables, workbench, fhir):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[("medpolicy.service", "static")]), name="static")
     _handle_errors(app)

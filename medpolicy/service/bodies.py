@@ -83,24 +83,28 @@ def case_from_body(body: Any, policy: Policy, field: str = "",
                        f"a case must be a JSON object with 'facts', not {_kind(body)}",
                        field=field or None)
     if body.get("resourceType") == "QuestionnaireResponse":
-        return questionnaire_response_case(body, policy, field)
+        return questionnaire_response_case(body, policy, field, source)
     try:
         return case_from_mapping(body, policy, source=source)
     except InputError as error:
         raise from_input_error(error, "invalid_case", field) from None
 
 
-def questionnaire_response_case(body: Mapping[str, Any], policy: Policy, field: str) -> Case:
-    """A FHIR QuestionnaireResponse as a case: not available without the fhir extra.
+def questionnaire_response_case(body: Mapping[str, Any], policy: Policy, field: str,
+                                source: str = CASE_SOURCE) -> Case:
+    """A FHIR QuestionnaireResponse as a case (``medpolicy.fhir.response``), as the CLI reads it.
 
-    DESIGN.md accepts a QuestionnaireResponse wherever a case is accepted; the
-    mapping lives in ``medpolicy.fhir`` (the fhir extra). Replace this body
-    with a call to it when it lands.
+    A problem is a 422 whose field is the path inside the resource
+    (``item[0].answer[0].valueInteger``, after ``field``); without the fhir
+    extra, a 422 ``fhir_unavailable`` naming it.
     """
-    raise ApiError(422, "fhir_unavailable",
-                   "FHIR support needs the fhir extra: this service cannot read a "
-                   "QuestionnaireResponse; send a case object ({\"facts\": {...}})",
-                   field=(f"{field}.resourceType" if field else "resourceType"))
+    from medpolicy.service.fhir_extra import require_fhir
+
+    require_fhir(f"{field}.resourceType" if field else "resourceType")
+    try:
+        return case_from_mapping(body, policy, source=source)
+    except InputError as error:
+        raise from_input_error(error, "invalid_case", field) from None
 
 
 def _kind(value: Any) -> str:

@@ -75,7 +75,8 @@ class Case(BaseModel):
 
 
 class QuestionnaireResponse(BaseModel):
-    """A FHIR R4 QuestionnaireResponse (needs the fhir extra; 422 without it)."""
+    """A FHIR R4 QuestionnaireResponse to the table's Questionnaire: answers by linkId
+    (needs the fhir extra; 422 fhir_unavailable without it)."""
 
     model_config = ConfigDict(extra="allow")
 

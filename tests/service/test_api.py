@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -240,12 +241,18 @@ def test_non_object_case_is_422(client: TestClient) -> None:
         _error(client.post("/v1/policies/esi/decide", content=body), 422, "invalid_case")
 
 
-def test_questionnaire_response_needs_the_fhir_extra(client: TestClient) -> None:
-    """A QuestionnaireResponse body: 422 fhir_unavailable saying what is needed."""
+def test_questionnaire_response_needs_the_fhir_extra(client: TestClient,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without fhir.resources, a QuestionnaireResponse body: 422 fhir_unavailable naming it."""
+    monkeypatch.setitem(sys.modules, "fhir.resources.R4B", None)
     body = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": []}
     error = _error(client.post("/v1/policies/esi/decide", json=body), 422, "fhir_unavailable")
     assert "fhir extra" in error["message"]
+    assert "pip install 'medpolicy[fhir]'" in error["message"]
     assert error["field"] == "resourceType"
+    error = _error(client.post("/v1/policies/esi/decide", json=[{"facts": {}}, body]), 422,
+                   "fhir_unavailable")
+    assert error["field"] == "[1].resourceType"
 
 
 def test_bad_query_parameter_is_422_naming_it(client: TestClient) -> None:

@@ -1,1 +1,2 @@
-"""One router per resource: health, policies, tables (validate, check, diff, edits), workbench."""
+"""One router per resource: health, policies, tables (validate, check, diff, edits),
+workbench, fhir (Questionnaire, $next-question, CRD, PAS)."""

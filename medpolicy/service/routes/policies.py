@@ -28,7 +28,8 @@ _CASE_BODY = json_body(
     {"oneOf": [ref("Case"), {"type": "array", "items": ref("Case")},
                ref("QuestionnaireResponse")]},
     "A case object, a list of them, or a FHIR QuestionnaireResponse.")
-_ONE_CASE = json_body(ref("Case"), "A case object.")
+_ONE_CASE = json_body({"oneOf": [ref("Case"), ref("QuestionnaireResponse")]},
+                      "A case object or a FHIR QuestionnaireResponse.")
 _EXPLAIN_ANSWER: dict[int | str, dict[str, Any]] = {
     200: {"description": "The explanation in the requested format",
           "content": {media.split(";")[0]: {"schema": {"type": "string"}}
