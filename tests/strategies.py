@@ -24,7 +24,8 @@ import yaml
 from hypothesis import strategies as st
 
 from medpolicy import case_from_mapping, policy_from_text
-from medpolicy.tables.model import HIT_POLICIES, OUTCOMES, Case, Policy
+from medpolicy.tables.expr import And, Compare, Expr, Member, Name, Not, Or, Value
+from medpolicy.tables.model import HIT_POLICIES, OUTCOMES, Case, Fact, Policy
 from tests.reference import thresholds
 
 BUDGET = 6561  # eight bools: 3 ** 8
@@ -214,3 +215,70 @@ def _near(policy: Policy, fact: str) -> list[int]:
 def tables_and_cases(draw: Any) -> tuple[Policy, Case]:
     policy = draw(policies())
     return policy, draw(partial_cases(policy))
+
+
+# -- small ASTs for helpers that write their own YAML ---------------------------
+# tests/yaml_tables.py and tests/batch/yaml_tables.py draw facts and conditions
+# as ASTs over a narrow domain (ints 0..5, which their brute-force references
+# enumerate), then write the table as YAML text and load it through the real
+# loader, so what they test is still what the loader makes.
+
+INT_MAX = 5
+ENUM_VALUES = ("a", "b", "c")
+
+
+@st.composite
+def facts(draw: Any) -> tuple[Fact, ...]:
+    """One to four facts: bool, bounded int and enum, some closed-world, costs 1-3."""
+    count = draw(st.integers(1, 4))
+    result = []
+    for i in range(count):
+        kind = draw(st.sampled_from(["bool", "int", "enum"]))
+        cost = draw(st.integers(1, 3))
+        if kind == "bool":
+            default: Value | None = draw(st.none() | st.booleans())
+            result.append(Fact(f"b{i}", "bool", default=default, cost=cost))
+        elif kind == "int":
+            default = draw(st.none() | st.integers(0, INT_MAX))
+            result.append(Fact(f"n{i}", "int", minimum=0, maximum=INT_MAX, default=default,
+                               cost=cost))
+        else:
+            size = draw(st.integers(2, 3))
+            values = ENUM_VALUES[:size]
+            default = draw(st.none() | st.sampled_from(values))
+            result.append(Fact(f"e{i}", "enum", values=values, default=default, cost=cost))
+    return tuple(result)
+
+
+def leaf(fact_list: tuple[Fact, ...], criteria: list[str]) -> st.SearchStrategy[Expr]:
+    options: list[st.SearchStrategy[Expr]] = []
+    for fact in fact_list:
+        name = fact.name
+        if fact.type == "bool":
+            options.append(st.just(Name(name, 0)))
+            options.append(st.builds(lambda v, n=name: Compare(n, "==", v, 0, 0), st.booleans()))
+        elif fact.type == "int":
+            options.append(st.builds(
+                lambda op, v, n=name: Compare(n, op, v, 0, 0),
+                st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), st.integers(0, INT_MAX)))
+        else:
+            vals = st.sampled_from(fact.values)
+            options.append(st.builds(lambda op, v, n=name: Compare(n, op, v, 0, 0),
+                                     st.sampled_from(["==", "!="]), vals))
+            options.append(st.builds(
+                lambda vs, neg, n=name: Member(n, tuple(vs), neg, 0, tuple(0 for _ in vs)),
+                st.lists(vals, min_size=1, max_size=2, unique=True), st.booleans()))
+    options.extend(st.just(Name(c, 0)) for c in criteria)
+    return st.one_of(options)
+
+
+def expressions(fact_list: tuple[Fact, ...], criteria: list[str]) -> st.SearchStrategy[Expr]:
+    return st.recursive(
+        leaf(fact_list, criteria),
+        lambda inner: st.one_of(
+            st.builds(lambda e: Not(e, 0), inner),
+            st.builds(lambda es: And(tuple(es), 0), st.lists(inner, min_size=2, max_size=3)),
+            st.builds(lambda es: Or(tuple(es), 0), st.lists(inner, min_size=2, max_size=3)),
+        ),
+        max_leaves=5,
+    )
