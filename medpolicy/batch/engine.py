@@ -221,7 +221,8 @@ class BatchSummary:
     def describe(self, seconds: float) -> str:
         """One line: cases, time, rate, then each verdict and the errors."""
         rate = self.cases / seconds if seconds > 0 else 0.0
-        counts = ", ".join(f"{self.verdicts[o]:,} {o}" for o in OUTCOMES)
+        counts = ", ".join(f"{self.verdicts[o]:,} {o}" for o in OUTCOMES
+                           if o != "refer" or self.verdicts[o])
         errors = f"{self.errors:,} error" + ("" if self.errors == 1 else "s")
         return (
             f"{self.cases:,} cases in {seconds:.1f} s ({rate:,.0f} cases/s): {counts}, {errors}"

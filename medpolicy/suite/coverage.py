@@ -179,7 +179,8 @@ def _is(value: object, wanted: int) -> bool:
 
 def measure(policy: Policy, decisions: Sequence[Decision]) -> Coverage:
     """The coverage of ``policy`` by the decided cases."""
-    verdicts = tuple((o, tuple(d.case for d in decisions if d.verdict == o)) for o in OUTCOMES)
+    verdicts = tuple((o, tuple(d.case for d in decisions if d.verdict == o))
+                     for o in OUTCOMES if o != "refer" or _gives_refer(policy, decisions))
     return Coverage(
         cases=len(decisions),
         rows=_row_coverage(policy, decisions),
@@ -187,6 +188,14 @@ def measure(policy: Policy, decisions: Sequence[Decision]) -> Coverage:
         thresholds=_threshold_coverage(policy, decisions),
         verdicts=verdicts,
     )
+
+
+def _gives_refer(policy: Policy, decisions: Sequence[Decision]) -> bool:
+    """Refer is listed among verdicts when the table can give it or a case got it."""
+    otherwise = policy.otherwise
+    return (any(row.outcome == "refer" for row in policy.rows)
+            or (otherwise is not None and otherwise.outcome == "refer")
+            or any(d.verdict == "refer" for d in decisions))
 
 
 def render_coverage(coverage: Coverage) -> str:

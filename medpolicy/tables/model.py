@@ -18,14 +18,14 @@ from medpolicy.errors import Location
 from medpolicy.tables.expr import Expr, Value
 
 FactType = Literal["bool", "int", "enum"]
-Outcome = Literal["approve", "deny", "pend"]
+Outcome = Literal["approve", "deny", "pend", "refer"]
 HitPolicy = Literal["priority", "first", "unique"]
 
-OUTCOMES: tuple[Outcome, ...] = ("approve", "deny", "pend")
+OUTCOMES: tuple[Outcome, ...] = ("approve", "deny", "pend", "refer")
 HIT_POLICIES: tuple[HitPolicy, ...] = ("priority", "first", "unique")
 FACT_TYPES: tuple[FactType, ...] = ("bool", "int", "enum")
 #: Priority of outcomes under the ``priority`` hit policy (higher wins).
-OUTCOME_RANK: Mapping[str, int] = {"approve": 0, "pend": 1, "deny": 2}
+OUTCOME_RANK: Mapping[str, int] = {"approve": 0, "pend": 1, "refer": 2, "deny": 3}
 #: The id under which the ``otherwise`` clause appears among reasons.
 OTHERWISE_ID = "otherwise"
 

@@ -329,7 +329,7 @@ class Decider:
         self, cons: Consequences, verdict: Outcome, undetermined: bool
     ) -> tuple[Reason, ...]:
         rows = self.policy.rows
-        wanted = {"deny", "pend"} if undetermined else {verdict}
+        wanted = {"deny", "refer", "pend"} if undetermined else {verdict}
         reasons = [
             Reason(
                 row.id,
