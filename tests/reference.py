@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 
-from medpolicy.tables.expr import And, Compare, Const, Expr, Member, Name, Not, Or, Value
+from medpolicy.tables.expr import And, Compare, Const, Count, Expr, Member, Name, Not, Or, Value
 from medpolicy.tables.model import OUTCOME_RANK, Fact, Policy
 
 Assignment = Mapping[str, Value]
@@ -53,6 +53,10 @@ def holds(expr: Expr, values: Assignment, policy: Policy) -> bool:
         return all(holds(e, values, policy) for e in expr.operands)
     if isinstance(expr, Or):
         return any(holds(e, values, policy) for e in expr.operands)
+    if isinstance(expr, Count):
+        true = sum(1 for e in expr.operands if holds(e, values, policy))
+        return {"at_least": true >= expr.n, "at_most": true <= expr.n,
+                "exactly": true == expr.n}[expr.kind]
     assert isinstance(expr, Const)
     return expr.value
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from medpolicy.tables.expr import And, Compare, Expr, Member, Name, Not, Or, Value
+from medpolicy.tables.expr import And, Compare, Count, Expr, Member, Name, Not, Or, Value
 from medpolicy.tables.model import Fact, Policy
 
 
@@ -164,7 +164,7 @@ def _comparisons(expr: Expr) -> Iterator[tuple[str, str, Value]]:
             yield expr.fact, "==", value
     elif isinstance(expr, Not):
         yield from _comparisons(expr.operand)
-    elif isinstance(expr, And | Or):
+    elif isinstance(expr, And | Or | Count):
         for operand in expr.operands:
             yield from _comparisons(operand)
     elif isinstance(expr, Name):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from medpolicy.tables.expr import And, Compare, Expr, Member, Not, Or, to_text
+from medpolicy.tables.expr import And, Compare, Count, Expr, Member, Not, Or, to_text
 from medpolicy.tables.model import Fact, Policy
 
 
@@ -37,7 +37,7 @@ def _comparisons(expr: Expr) -> Iterator[Compare | Member]:
         yield expr
     elif isinstance(expr, Not):
         yield from _comparisons(expr.operand)
-    elif isinstance(expr, And | Or):
+    elif isinstance(expr, And | Or | Count):
         for operand in expr.operands:
             yield from _comparisons(operand)
 

@@ -12,11 +12,13 @@ Grammar (``not`` binds tighter than ``and``, ``and`` tighter than ``or``)::
     and     := unary ('and' unary)*
     unary   := 'not' unary | primary
     primary := '(' expr ')' | 'true' | 'false'
+             | COUNT '(' NUMBER ',' '[' expr (',' expr)* ']' ')'
              | NAME                      a bool fact or a criterion
              | NAME OP value             OP is one of < <= > >= == !=
              | NAME 'in' list | NAME 'not' 'in' list
     list    := '[' value (',' value)* ']'
     value   := NUMBER | 'quoted text' | "quoted text" | BAREWORD | true | false
+    COUNT   := 'at_least' | 'at_most' | 'exactly'   (only when '(' follows)
 
 The text is parsed here, by hand; it is never evaluated by Python and never
 pasted into ASP program text. Every node records its character offset so that
@@ -87,7 +89,20 @@ class Const:
     pos: int
 
 
-Expr = Name | Compare | Member | Not | And | Or | Const
+@dataclass(frozen=True)
+class Count:
+    """``at_least(N, [...])``, ``at_most(N, [...])`` or ``exactly(N, [...])``."""
+
+    kind: str
+    n: int
+    operands: tuple[Expr, ...]
+    pos: int
+    n_pos: int
+
+
+COUNT_KINDS = ("at_least", "at_most", "exactly")
+
+Expr = Name | Compare | Member | Not | And | Or | Const | Count
 
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 _TOKEN = re.compile(
@@ -215,6 +230,8 @@ class _Parser:
         if token.kind != "name":
             self._fail("a fact or criterion name, 'not', 'true', 'false' or '('")
         self._take()
+        if token.text in COUNT_KINDS and self._at("punct", "("):
+            return self._count(token)
         if self._at("op"):
             op = self._take().text
             value_pos = self.current.pos
@@ -228,6 +245,22 @@ class _Parser:
             values, positions = self._list()
             return Member(token.text, values, True, token.pos, positions)
         return Name(token.text, token.pos)
+
+    def _count(self, token: _Token) -> Count:
+        self._take()
+        n_token = self.current
+        if n_token.kind != "num":
+            self._fail(f"a whole number: how many conditions {token.text} counts")
+        self._take()
+        self._expect("punct", ",", "',' after the number")
+        self._expect("punct", "[", "'[' to open the list of conditions")
+        operands = [self._or()]
+        while self._at("punct", ","):
+            self._take()
+            operands.append(self._or())
+        self._expect("punct", "]", "',' or ']'")
+        self._expect("punct", ")", "')'")
+        return Count(token.text, int(n_token.text), tuple(operands), token.pos, n_token.pos)
 
     def _value(self) -> Value:
         token = self.current
@@ -273,7 +306,7 @@ def names_in(expr: Expr) -> list[tuple[str, int]]:
         return [(expr.fact, expr.pos)]
     if isinstance(expr, Not):
         return names_in(expr.operand)
-    if isinstance(expr, And | Or):
+    if isinstance(expr, And | Or | Count):
         return [item for operand in expr.operands for item in names_in(operand)]
     return []
 
@@ -302,7 +335,10 @@ def to_text(expr: Expr) -> str:
         return f"{expr.fact} {'not in' if expr.negated else 'in'} [{values}]"
     if isinstance(expr, Not):
         inner = to_text(expr.operand)
-        return f"not {inner}" if isinstance(expr.operand, Name | Const | Not) else f"not ({inner})"
+        simple = isinstance(expr.operand, Name | Const | Not | Count)
+        return f"not {inner}" if simple else f"not ({inner})"
+    if isinstance(expr, Count):
+        return f"{expr.kind}({expr.n}, [{', '.join(to_text(e) for e in expr.operands)}])"
     joiner = " and " if isinstance(expr, And) else " or "
     parts = []
     for operand in expr.operands:

@@ -10,6 +10,9 @@ type on its right:
 - enum facts: ``==``, ``!=``, ``in``, ``not in`` with listed values (a number
   whose text is listed is fine, and is normalized to that text).
 
+``at_least(N, [...])``, ``at_most`` and ``exactly`` count conditions; N must be
+between 0 and the number of conditions listed.
+
 Problems point at the column of the offending name or value.
 """
 
@@ -23,6 +26,7 @@ from medpolicy.tables.expr import (
     And,
     Compare,
     Const,
+    Count,
     Expr,
     Member,
     Name,
@@ -94,8 +98,23 @@ class ExpressionChecker:
             return And(tuple(self._walk(e, locate) for e in expr.operands), expr.pos)
         if isinstance(expr, Or):
             return Or(tuple(self._walk(e, locate) for e in expr.operands), expr.pos)
+        if isinstance(expr, Count):
+            return self._count(expr, locate)
         assert isinstance(expr, Const)
         return expr
+
+    def _count(self, expr: Count, locate: Locate) -> Expr:
+        operands = tuple(self._walk(e, locate) for e in expr.operands)
+        size = len(operands)
+        if not 0 <= expr.n <= size:
+            self.c.add(
+                locate(expr.n_pos),
+                f"{expr.kind} counts {size} condition{'s' if size != 1 else ''}, "
+                f"so its number must be between 0 and {size}",
+                expected=f"a whole number from 0 to {size}",
+                found=str(expr.n),
+            )
+        return Count(expr.kind, expr.n, operands, expr.pos, expr.n_pos)
 
     def _unknown(self, name: str, where: Location) -> None:
         if name in self.ignore:
