@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 
 from medpolicy.tables.expr import And, Compare, Const, Count, Expr, Member, Name, Not, Or, Value
 from medpolicy.tables.model import OUTCOME_RANK, Fact, Policy
@@ -24,10 +25,22 @@ def concrete_domain(fact: Fact) -> list[Value]:
     if fact.type == "enum":
         return list(fact.values)
     assert fact.minimum is not None and fact.maximum is not None
+    if fact.type == "decimal":
+        step = Decimal(1).scaleb(-(fact.places or 0))
+        values: list[Value] = []
+        current = Decimal(fact.minimum).quantize(step)
+        while current <= fact.maximum:
+            values.append(current)
+            current += step
+        return values
+    assert isinstance(fact.minimum, int) and isinstance(fact.maximum, int)
     return list(range(fact.minimum, fact.maximum + 1))
 
 
 def _compare(left: Value, op: str, right: Value) -> bool:
+    if isinstance(left, Decimal) and not isinstance(right, bool | str):
+        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
+                "==": left == right, "!=": left != right}[op]
     if isinstance(left, (bool, str)):
         equal = str(left) == str(right) if isinstance(left, str) else left == right
         return equal if op == "==" else not equal

@@ -7,6 +7,8 @@ goes through ``policy_from_text``, as an analyst's file would.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
@@ -18,31 +20,73 @@ from tests import reference
 INT_MAX = 4
 
 
+@dataclass(frozen=True)
+class FactSpec:
+    """A fact as the table text declares it; a decimal's five values start at ``low``."""
+
+    name: str
+    kind: str
+    spec: str
+    places: int = 0
+    low: Decimal = Decimal(0)
+
+    @property
+    def step(self) -> Decimal:
+        return Decimal(1).scaleb(-self.places)
+
+
 @st.composite
-def fact_lines(draw: Any) -> list[tuple[str, str, str]]:
+def _decimal_fact(draw: Any, name: str, cost: int) -> FactSpec:
+    places = draw(st.integers(0, 3))
+    step = Decimal(1).scaleb(-places)
+    low = (draw(st.sampled_from([Decimal("34.9"), Decimal("0"), Decimal("-1.5"),
+                                 Decimal("39.99")])).quantize(step)
+           + draw(st.integers(-2, 2)) * step)
+    spec = f"{{type: decimal, places: {places}, min: {low}, max: {low + 4 * step}, cost: {cost}}}"
+    return FactSpec(name, "decimal", spec, places, low)
+
+
+@st.composite
+def fact_lines(draw: Any, kinds: tuple[str, ...] = ("bool", "int", "enum")) -> list[FactSpec]:
     """One to four facts as (name, type, YAML spec)."""
     facts = []
     for i in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["bool", "int", "enum"]))
+        kind = draw(st.sampled_from(kinds))
         cost = draw(st.integers(1, 3))
         if kind == "bool":
-            facts.append((f"b{i}", "bool", f"{{type: bool, cost: {cost}}}"))
+            facts.append(FactSpec(f"b{i}", "bool", f"{{type: bool, cost: {cost}}}"))
         elif kind == "int":
-            facts.append((f"n{i}", "int", f"{{type: int, min: 0, max: {INT_MAX}, cost: {cost}}}"))
+            facts.append(FactSpec(f"n{i}", "int",
+                                  f"{{type: int, min: 0, max: {INT_MAX}, cost: {cost}}}"))
+        elif kind == "decimal":
+            facts.append(draw(_decimal_fact(f"d{i}", cost)))
         else:
-            facts.append((f"e{i}", "enum", f"{{type: enum, values: [a, b, c], cost: {cost}}}"))
+            facts.append(FactSpec(f"e{i}", "enum",
+                                  f"{{type: enum, values: [a, b, c], cost: {cost}}}"))
     return facts
 
 
-def _leaf(facts: list[tuple[str, str, str]]) -> st.SearchStrategy[str]:
+def _nth(fact: FactSpec, k: int) -> str:
+    return str(fact.low + k * fact.step)
+
+
+def _leaf(facts: list[FactSpec]) -> st.SearchStrategy[str]:
     options: list[st.SearchStrategy[str]] = []
-    for name, kind, _ in facts:
+    for fact in facts:
+        name, kind = fact.name, fact.kind
         if kind == "bool":
             options.append(st.sampled_from([name, f"not {name}"]))
         elif kind == "int":
             options.append(st.builds(lambda op, v, n=name: f"{n} {op} {v}",
                                      st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
                                      st.integers(0, INT_MAX)))
+        elif kind == "decimal":
+            options.append(st.builds(lambda op, k, f=fact: f"{f.name} {op} {f.low + k * f.step}",
+                                     st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
+                                     st.integers(0, 4)))
+            options.append(st.builds(
+                lambda ks, f=fact: f"{f.name} in [{', '.join(_nth(f, k) for k in ks)}]",
+                st.lists(st.integers(0, 4), min_size=1, max_size=2, unique=True)))
         else:
             options.append(st.builds(lambda v, n=name: f"{n} == {v}", st.sampled_from("abc")))
     return st.one_of(options)
@@ -56,7 +100,7 @@ def _count(draw: Any, inner: st.SearchStrategy[str]) -> str:
     return f"{kind}({n}, [{', '.join(items)}])"
 
 
-def conditions(facts: list[tuple[str, str, str]]) -> st.SearchStrategy[str]:
+def conditions(facts: list[FactSpec]) -> st.SearchStrategy[str]:
     """Conditions over ``facts``: leaves, not/and/or, and counts."""
     return st.recursive(
         _leaf(facts),
@@ -73,12 +117,12 @@ def conditions(facts: list[tuple[str, str, str]]) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def count_table_texts(draw: Any) -> str:
+def count_table_texts(draw: Any, kinds: tuple[str, ...] = ("bool", "int", "enum")) -> str:
     """A random table as YAML text whose rows and criteria may count conditions."""
-    facts = draw(fact_lines())
+    facts = draw(fact_lines(kinds))
     lines = ['id: random', 'title: random table', 'version: "1"',
              f"hit_policy: {draw(st.sampled_from(HIT_POLICIES))}", "facts:"]
-    lines += [f"  {name}: {spec}" for name, _, spec in facts]
+    lines += [f"  {fact.name}: {fact.spec}" for fact in facts]
     criteria = []
     if draw(st.booleans()):
         criteria.append(draw(_count(conditions(facts))))
@@ -101,9 +145,12 @@ def _quoted(text: str) -> str:
 
 
 @st.composite
-def count_tables(draw: Any) -> Policy:
+def count_tables(draw: Any, kinds: tuple[str, ...] = ("bool", "int", "enum")) -> Policy:
     """A counting table, loaded through the real loader."""
-    return policy_from_text(draw(count_table_texts()), "random.yaml")
+    return policy_from_text(draw(count_table_texts(kinds)), "random.yaml")
+
+
+DECIMAL_KINDS = ("bool", "decimal", "decimal", "int")
 
 
 @st.composite
@@ -117,6 +164,7 @@ def partial_case(draw: Any, policy: Policy) -> Case:
 
 
 @st.composite
-def count_tables_and_cases(draw: Any) -> tuple[Policy, Case]:
-    policy = draw(count_tables())
+def count_tables_and_cases(draw: Any, kinds: tuple[str, ...] = ("bool", "int", "enum")
+                           ) -> tuple[Policy, Case]:
+    policy = draw(count_tables(kinds))
     return policy, draw(partial_case(policy))

@@ -30,6 +30,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from medpolicy.errors import Location, Problem, ValidationError, did_you_mean
@@ -127,7 +128,7 @@ class JsonLinesParser:
         if not text.strip():
             raise _problem(self.source, line, "empty line", expected="a case object")
         try:
-            data = json.loads(text, object_pairs_hook=_unique_keys)
+            data = json.loads(text, object_pairs_hook=_unique_keys, parse_float=Decimal)
         except json.JSONDecodeError as error:
             raise ValidationError(
                 [Problem(Location(self.source, line, error.colno), f"invalid JSON: {error.msg}")]

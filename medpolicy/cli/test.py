@@ -15,6 +15,7 @@ from medpolicy.suite.coverage import measure, render_coverage
 from medpolicy.suite.generate import generate_suite
 from medpolicy.suite.runner import find_case_files, run_suite
 from medpolicy.tables.cases import load_cases
+from medpolicy.tables.decimals import json_default
 from medpolicy.tables.loader import load_policy
 from medpolicy.tables.model import Policy
 
@@ -58,7 +59,7 @@ def test_command(ctx: click.Context, policy: str, cases: tuple[Path, ...], cover
         data = suite.to_dict()
         if measured is not None:
             data["coverage"] = measured.to_dict()
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json.dumps(data, ensure_ascii=False, default=json_default))
     else:
         for result in suite.failures:
             click.echo(result.diff_line)

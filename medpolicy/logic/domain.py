@@ -5,8 +5,11 @@ Every fact gets a finite list of abstract values. A bool has ``true`` and
 every threshold the table compares it with (``x >= 4`` cuts at 4, ``x <= 24``
 at 25, ``x == 7`` at 7 and 8), clipped to the fact's min and max. Every
 comparison in the table is constant on each interval, so one representative
-per interval decides exactly what any value in it would. The same abstraction
-serves decide, check and diff.
+per interval decides exactly what any value in it would. A decimal fact is
+an int fact over scaled integers (``value * 10**places``): its intervals hold
+scaled numbers, and ``index_of``, ``concrete`` and ``label`` convert at the
+edge, so nothing outside sees a scaled number. The same abstraction serves
+decide, check and diff.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 
+from medpolicy.tables.decimals import parse_decimal, scaled, shown, unscaled
 from medpolicy.tables.expr import And, Compare, Count, Expr, Member, Name, Not, Or, Value
 from medpolicy.tables.model import Fact, Policy
 
@@ -76,9 +81,18 @@ class Domain:
     def _index(self) -> dict[Value, int]:
         return {v: i for i, v in enumerate(self.values) if not isinstance(v, Interval)}
 
+    @property
+    def places(self) -> int:
+        """Places of a decimal fact (0 for every other fact)."""
+        return self.fact.places or 0
+
     def index_of(self, value: Value) -> int:
         """The abstract value a concrete (validated) case value falls in."""
-        if self.fact.type == "int":
+        if self.fact.type == "decimal":
+            number = parse_decimal(value)
+            assert number is not None
+            value = scaled(number, self.places)
+        if self.fact.type in ("int", "decimal"):
             assert isinstance(value, int) and not isinstance(value, bool)
             i = bisect_right(self._starts, value) - 1
             item = self.values[max(i, 0)]
@@ -93,11 +107,15 @@ class Domain:
     def concrete(self, index: int) -> Value:
         """A concrete value for abstract value ``index`` (its representative)."""
         item = self.values[index]
+        if isinstance(item, Interval) and self.fact.type == "decimal":
+            return unscaled(item.representative(), self.places)
         return item.representative() if isinstance(item, Interval) else item
 
     def label(self, index: int) -> str:
         """Abstract value ``index`` in words."""
         item = self.values[index]
+        if isinstance(item, Interval) and self.fact.type == "decimal":
+            return describe_scaled(item, self.places)
         if isinstance(item, Interval):
             return item.describe()
         if isinstance(item, bool):
@@ -130,6 +148,21 @@ class Domain:
         if self.fact.type == "bool" and isinstance(value, bool):
             return self._index.get(value, -1)
         return None
+
+
+def describe_scaled(interval: Interval, places: int) -> str:
+    """A decimal fact's interval of scaled numbers in table units: ``>= 35.0``, ``35.0 to 39.9``."""
+    low = None if interval.low is None else shown(unscaled(interval.low, places), places)
+    high = None if interval.high is None else shown(unscaled(interval.high, places), places)
+    if low is not None and low == high:
+        return low
+    if low is None and high is None:
+        return "any value"
+    if low is None:
+        return f"<= {high}"
+    if high is None:
+        return f">= {low}"
+    return f"{low} to {high}"
 
 
 def _holds(concrete: Value, op: str, value: Value) -> bool:
@@ -171,13 +204,27 @@ def _comparisons(expr: Expr) -> Iterator[tuple[str, str, Value]]:
         return
 
 
+def _scaled_literal(fact: Fact, value: Value) -> int | None:
+    """A comparison's number on the fact's integer scale (scaled for a decimal fact)."""
+    if isinstance(value, bool | str):
+        return None
+    if fact.type == "decimal":
+        number = parse_decimal(value)
+        return None if number is None else scaled(number, fact.places or 0)
+    return value if isinstance(value, int) else None
+
+
 def cut_points(policy: Policy) -> dict[str, set[int]]:
-    """For every int fact, the values where a new elementary interval starts."""
-    cuts: dict[str, set[int]] = {f.name: set() for f in policy.facts if f.type == "int"}
+    """For every int (and decimal) fact, the values where a new elementary interval starts."""
+    cuts: dict[str, set[int]] = {
+        f.name: set() for f in policy.facts if f.type in ("int", "decimal")}
     expressions = [c.when for c in policy.criteria] + [r.when for r in policy.rows]
     for expr in expressions:
-        for fact, op, value in _comparisons(expr):
-            if fact not in cuts or isinstance(value, bool) or not isinstance(value, int):
+        for fact, op, literal in _comparisons(expr):
+            if fact not in cuts:
+                continue
+            value = _scaled_literal(policy.fact_map[fact], literal)
+            if value is None:
                 continue
             if op in ("<", ">="):
                 cuts[fact].add(value)
@@ -189,7 +236,7 @@ def cut_points(policy: Policy) -> dict[str, set[int]]:
 
 
 def _intervals(fact: Fact, starts: set[int]) -> tuple[Interval, ...]:
-    low, high = fact.minimum, fact.maximum
+    low, high = _scaled_bound(fact, fact.minimum), _scaled_bound(fact, fact.maximum)
     points = sorted(p for p in starts if (low is None or p > low) and (high is None or p <= high))
     result = []
     current = low
@@ -198,6 +245,15 @@ def _intervals(fact: Fact, starts: set[int]) -> tuple[Interval, ...]:
         current = point
     result.append(Interval(current, high))
     return tuple(result)
+
+
+def _scaled_bound(fact: Fact, bound: int | Decimal | None) -> int | None:
+    if bound is None:
+        return None
+    if fact.type == "decimal":
+        return scaled(bound, fact.places or 0)
+    assert isinstance(bound, int)
+    return bound
 
 
 def build_domains(policy: Policy) -> tuple[Domain, ...]:

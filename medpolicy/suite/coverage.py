@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from medpolicy.logic.thresholds import Threshold, thresholds
@@ -173,8 +174,9 @@ def _threshold_coverage(
     return tuple(result)
 
 
-def _is(value: object, wanted: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value == wanted
+def _is(value: object, wanted: int | Decimal) -> bool:
+    number = isinstance(value, int | Decimal) and not isinstance(value, bool)
+    return number and value == wanted
 
 
 def measure(policy: Policy, decisions: Sequence[Decision]) -> Coverage:

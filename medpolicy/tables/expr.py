@@ -17,7 +17,7 @@ Grammar (``not`` binds tighter than ``and``, ``and`` tighter than ``or``)::
              | NAME OP value             OP is one of < <= > >= == !=
              | NAME 'in' list | NAME 'not' 'in' list
     list    := '[' value (',' value)* ']'
-    value   := NUMBER | 'quoted text' | "quoted text" | BAREWORD | true | false
+    value   := NUMBER | DECIMAL | 'quoted text' | "quoted text" | BAREWORD | true | false
     COUNT   := 'at_least' | 'at_most' | 'exactly'   (only when '(' follows)
 
 The text is parsed here, by hand; it is never evaluated by Python and never
@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
-Value = bool | int | str
+Value = bool | int | str | Decimal
 
 COMPARISON_OPS = ("<=", ">=", "==", "!=", "<", ">")
 
@@ -108,7 +109,7 @@ _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
-  | (?P<num>-?\d+(?![\w.]))
+  | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.]))
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<str>'[^']*'|"[^"]*")
   | (?P<op><=|>=|==|!=|<|>)
@@ -266,7 +267,8 @@ class _Parser:
         token = self.current
         if token.kind == "num":
             self._take()
-            return int(token.text)
+            plain = token.text.lstrip("-").isdigit()
+            return int(token.text) if plain else Decimal(token.text)
         if token.kind == "str":
             self._take()
             return token.text[1:-1]
@@ -317,6 +319,8 @@ def format_value(value: Value) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value) and value not in _KEYWORDS:
         return value
     return f"'{value}'" if "'" not in value else f'"{value}"'

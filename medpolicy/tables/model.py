@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
 from medpolicy.errors import Location
 from medpolicy.tables.expr import Expr, Value
 
-FactType = Literal["bool", "int", "enum"]
+FactType = Literal["bool", "int", "enum", "decimal"]
 Outcome = Literal["approve", "deny", "pend", "refer"]
 HitPolicy = Literal["priority", "first", "unique"]
 
 OUTCOMES: tuple[Outcome, ...] = ("approve", "deny", "pend", "refer")
 HIT_POLICIES: tuple[HitPolicy, ...] = ("priority", "first", "unique")
-FACT_TYPES: tuple[FactType, ...] = ("bool", "int", "enum")
+FACT_TYPES: tuple[FactType, ...] = ("bool", "int", "enum", "decimal")
 #: Priority of outcomes under the ``priority`` hit policy (higher wins).
 OUTCOME_RANK: Mapping[str, int] = {"approve": 0, "pend": 1, "refer": 2, "deny": 3}
 #: The id under which the ``otherwise`` clause appears among reasons.
@@ -37,13 +38,15 @@ class Fact:
     name: str
     type: FactType
     values: tuple[str, ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: int | Decimal | None = None
+    maximum: int | Decimal | None = None
     unit: str | None = None
     default: Value | None = None
     question: str = ""
     cost: int = 1
     location: Location | None = field(default=None, compare=False)
+    #: decimal facts: the places after the point (0 to 6); None for other types.
+    places: int | None = None
 
     @property
     def closed_world(self) -> bool:

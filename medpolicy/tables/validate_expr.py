@@ -19,9 +19,11 @@ Problems point at the column of the offending name or value.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
 
 from medpolicy.errors import Location, did_you_mean
 from medpolicy.tables.collect import Collector, describe, is_int
+from medpolicy.tables.decimals import fits, parse_decimal, places_words
 from medpolicy.tables.expr import (
     And,
     Compare,
@@ -42,8 +44,9 @@ from medpolicy.tables.validate_facts import domain_text
 Locate = Callable[[int], Location]
 
 _EQUALITY = ("==", "!=")
-_KIND = {"bool": "yes/no", "int": "number", "enum": "enum"}
-_EXAMPLE = {"int": "{name} >= 1", "enum": "{name} == {value}"}
+_KIND = {"bool": "yes/no", "int": "number", "enum": "enum", "decimal": "decimal"}
+_EXAMPLE = {"int": "{name} >= 1", "enum": "{name} == {value}", "decimal": "{name} >= 1.5"}
+_ORDERED = ("int", "decimal")
 
 
 class ExpressionChecker:
@@ -157,7 +160,7 @@ class ExpressionChecker:
         fact = self._fact_on_left(expr.fact, expr.pos, locate)
         if fact is None:
             return expr
-        if fact.type != "int" and expr.op not in _EQUALITY:
+        if fact.type not in _ORDERED and expr.op not in _EQUALITY:
             self.c.add(
                 locate(expr.pos),
                 f"'{expr.op}' does not apply to the {_KIND[fact.type]} fact '{fact.name}'",
@@ -178,8 +181,29 @@ class ExpressionChecker:
         )
         return Member(expr.fact, values, expr.negated, expr.pos, expr.value_pos)
 
+    def _decimal(self, fact: Fact, value: Value, where: Location) -> Value:
+        """A decimal fact's literal: a number with at most ``places`` places, in range."""
+        number = None if isinstance(value, str) else parse_decimal(value)
+        places = fact.places or 0
+        expected = f"a number with at most {places_words(places)}"
+        if number is None:
+            self.c.add(where, f"the decimal fact '{fact.name}' is compared with a value that "
+                       "is not a number", expected=expected, found=describe(value))
+            return value
+        if not fits(number, places):
+            self.c.add(where, f"the threshold {describe(value)} has more places than "
+                       f"'{fact.name}' declares ({places}); it is never rounded",
+                       expected=expected, found=describe(value))
+            return value
+        if not _in_range(fact, number):
+            self.c.add(where, f"the threshold {describe(value)} is outside the range of "
+                       f"'{fact.name}'", expected=domain_text(fact), found=describe(value))
+        return number
+
     def _value(self, fact: Fact, value: Value, where: Location) -> Value:
         """The value normalized to the fact's type; records a problem when it does not fit."""
+        if fact.type == "decimal":
+            return self._decimal(fact, value, where)
         if fact.type == "int":
             if not is_int(value):
                 self.c.add(
@@ -219,7 +243,7 @@ class ExpressionChecker:
 
 
 def _in_range(fact: Fact, value: Value) -> bool:
-    assert isinstance(value, int)
+    assert isinstance(value, int | Decimal)
     if fact.minimum is not None and value < fact.minimum:
         return False
     return fact.maximum is None or value <= fact.maximum

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
@@ -155,6 +156,17 @@ class StrictLoader(yaml.SafeLoader):
         return key
 
 
+def _construct_number(loader: StrictLoader, node: Node) -> object:
+    """A YAML float as an exact Decimal of its text (so no decimal is ever rounded)."""
+    text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return loader.construct_yaml_float(node)  # type: ignore[arg-type]
+    return value if value.is_finite() else loader.construct_yaml_float(node)  # type: ignore[arg-type]
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_number)
 StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map_marked)
 StrictLoader.add_constructor("tag:yaml.org,2002:seq", StrictLoader.construct_yaml_seq_marked)
 for _tag, _pattern, _first in (

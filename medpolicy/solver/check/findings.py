@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from medpolicy.errors import Location
+from medpolicy.tables.decimals import json_default
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Outcome
 
@@ -168,7 +169,7 @@ class CheckReport:
         }
 
     def to_json(self, least: Severity = "info") -> str:
-        return json.dumps(self.to_dict(least), ensure_ascii=False)
+        return json.dumps(self.to_dict(least), ensure_ascii=False, default=json_default)
 
 
 def quote(items: Sequence[str]) -> str:

@@ -57,12 +57,16 @@ def _merge(old: Fact, new: Fact, where: Location) -> Fact | Problem:
         if not common:
             return Problem(where, f"enum fact '{new.name}' shares no value with the old table")
         return replace(old, values=common, default=None)
-    if old.type == "int":
+    if old.type == "decimal" and old.places != new.places:
+        return Problem(where, f"decimal fact '{new.name}' has {new.places} places here but "
+                       f"{old.places} in the old table; diff compares tables over the same facts",
+                       hint="give the changed fact a new name: it is then reported as added")
+    if old.type in ("int", "decimal"):
         lows = [v for v in (old.minimum, new.minimum) if v is not None]
         highs = [v for v in (old.maximum, new.maximum) if v is not None]
         low, high = (max(lows) if lows else None), (min(highs) if highs else None)
         if low is not None and high is not None and low > high:
-            return Problem(where, f"int fact '{new.name}' has no value both tables accept "
+            return Problem(where, f"{old.type} fact '{new.name}' has no value both tables accept "
                            f"(old {old.minimum}..{old.maximum}, new {new.minimum}..{new.maximum})")
         return replace(old, minimum=low, maximum=high, default=None)
     return replace(old, default=None)

@@ -15,6 +15,7 @@ from typing import Any
 from medpolicy.solver.decide.result import Decision
 from medpolicy.solver.diff.engine import PolicyDiff, VerdictChange, Witness
 from medpolicy.solver.diff.structure import Section, StructuralDiff
+from medpolicy.tables.decimals import json_default
 from medpolicy.tables.expr import format_value
 from medpolicy.tables.model import Policy
 
@@ -172,4 +173,4 @@ def to_dict(diff: PolicyDiff) -> dict[str, Any]:
 
 def render_json(diff: PolicyDiff) -> str:
     """One JSON object."""
-    return json.dumps(to_dict(diff), ensure_ascii=False) + "\n"
+    return json.dumps(to_dict(diff), ensure_ascii=False, default=json_default) + "\n"

@@ -192,7 +192,8 @@ def _rows(old: Policy, new: Policy, names: Mapping[str, str]) -> tuple[Section, 
 
 
 def _fact_section(old: Policy, new: Policy) -> Section:
-    fields = ("type", "values", "minimum", "maximum", "unit", "default", "cost", "question")
+    fields = ("type", "values", "minimum", "maximum", "unit", "default", "cost", "question",
+              "places")
     changed = tuple(Change(f.name, d) for f in old.facts if f.name in new.fact_map
                     if (d := _field_changes(f, new.fact_map[f.name], fields)))
     return Section(tuple(f.name for f in new.facts if f.name not in old.fact_map),
