@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 
 from medpolicy.tables.expr import And, Compare, Const, Count, Expr, Member, Name, Not, Or, Value
@@ -24,6 +25,8 @@ def concrete_domain(fact: Fact) -> list[Value]:
         return [True, False]
     if fact.type == "enum":
         return list(fact.values)
+    if fact.type == "date":
+        return _date_domain(fact)
     assert fact.minimum is not None and fact.maximum is not None
     if fact.type == "decimal":
         step = Decimal(1).scaleb(-(fact.places or 0))
@@ -37,7 +40,66 @@ def concrete_domain(fact: Fact) -> list[Value]:
     return list(range(fact.minimum, fact.maximum + 1))
 
 
+#: The service date of every case the date property tests draw (a leap day).
+SERVICE_DATE = date(2024, 2, 29)
+
+
+def _months_by_hand(day: date, months: int) -> date:
+    """Months added one calendar month at a time, the day clamped by trying date()."""
+    year, month = day.year, day.month
+    for _ in range(abs(months)):
+        month += 1 if months > 0 else -1
+        if month == 13:
+            year, month = year + 1, 1
+        if month == 0:
+            year, month = year - 1, 12
+    for clamp in range(day.day, 27, -1):
+        try:
+            return date(year, month, clamp)
+        except ValueError:
+            continue
+    return date(year, month, day.day)
+
+
+def window_since(unit: str, day: date, service: date) -> int:
+    """Whole units from ``day`` to ``service``, counted one unit at a time (brute force)."""
+    days = (service - day).days
+    if unit == "days":
+        return days
+    if unit == "weeks":
+        return days // 7
+    step = 1 if unit == "months" else 12
+    m = 0
+    if day <= service:
+        while _months_by_hand(day, (m + 1) * step) <= service:
+            m += 1
+        return m
+    while _months_by_hand(day, m * step) > service:
+        m -= 1
+    return m
+
+
+def _date_domain(fact: Fact) -> list[Value]:
+    """Dates for a date fact: its question names the unit it is read with ('window: months')
+    or says 'literal'; the dates give every window from -2 to 6 around the service date,
+    each with its neighbours a day either side."""
+    unit = fact.question.removeprefix("window: ")
+    if fact.question == "literal":
+        return [SERVICE_DATE + timedelta(days=d) for d in range(-3, 4)]
+    dates: set[date] = set()
+    for w in range(-2, 7):
+        if unit in ("days", "weeks"):
+            anchor = SERVICE_DATE - timedelta(days=w * (7 if unit == "weeks" else 1))
+        else:
+            anchor = _months_by_hand(SERVICE_DATE, -w * (12 if unit == "years" else 1))
+        dates.update(anchor + timedelta(days=d) for d in (-1, 0, 1))
+    return sorted(dates)
+
+
 def _compare(left: Value, op: str, right: Value) -> bool:
+    if isinstance(left, date) and isinstance(right, date):
+        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
+                "==": left == right, "!=": left != right}[op]
     if isinstance(left, Decimal) and not isinstance(right, bool | str):
         return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
                 "==": left == right, "!=": left != right}[op]
@@ -56,6 +118,10 @@ def holds(expr: Expr, values: Assignment, policy: Policy) -> bool:
             return holds(policy.criterion_map[expr.name].when, values, policy)
         return bool(values[expr.name])
     if isinstance(expr, Compare):
+        if expr.window:
+            day = values[expr.fact]
+            assert isinstance(day, date)
+            return _compare(window_since(expr.window, day, SERVICE_DATE), expr.op, expr.value)
         return _compare(values[expr.fact], expr.op, expr.value)
     if isinstance(expr, Member):
         inside = any(_compare(values[expr.fact], "==", v) for v in expr.values)

@@ -8,6 +8,7 @@ goes through ``policy_from_text``, as an analyst's file would.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from medpolicy import Case, Policy, case_from_mapping, policy_from_text
 from medpolicy.tables.model import HIT_POLICIES, OUTCOMES
 from tests import reference
+from tests.reference import SERVICE_DATE
 
 INT_MAX = 4
 
@@ -29,6 +31,7 @@ class FactSpec:
     spec: str
     places: int = 0
     low: Decimal = Decimal(0)
+    unit: str = ""
 
     @property
     def step(self) -> Decimal:
@@ -60,6 +63,12 @@ def fact_lines(draw: Any, kinds: tuple[str, ...] = ("bool", "int", "enum")) -> l
                                   f"{{type: int, min: 0, max: {INT_MAX}, cost: {cost}}}"))
         elif kind == "decimal":
             facts.append(draw(_decimal_fact(f"d{i}", cost)))
+        elif kind == "date":
+            how = draw(st.sampled_from(["days", "weeks", "months", "years", "literal"]))
+            question = "literal" if how == "literal" else f"window: {how}"
+            facts.append(FactSpec(f"t{i}", "date",
+                                  f"{{type: date, question: '{question}', cost: {cost}}}",
+                                  unit=how))
         else:
             facts.append(FactSpec(f"e{i}", "enum",
                                   f"{{type: enum, values: [a, b, c], cost: {cost}}}"))
@@ -87,6 +96,14 @@ def _leaf(facts: list[FactSpec]) -> st.SearchStrategy[str]:
             options.append(st.builds(
                 lambda ks, f=fact: f"{f.name} in [{', '.join(_nth(f, k) for k in ks)}]",
                 st.lists(st.integers(0, 4), min_size=1, max_size=2, unique=True)))
+        elif kind == "date" and fact.unit == "literal":
+            options.append(st.builds(
+                lambda op, d, n=name: f"{n} {op} {SERVICE_DATE + timedelta(days=d)}",
+                st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), st.integers(-2, 2)))
+        elif kind == "date":
+            options.append(st.builds(
+                lambda op, k, f=fact: f"{f.unit}_since({f.name}) {op} {k}",
+                st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), st.integers(0, 4)))
         else:
             options.append(st.builds(lambda v, n=name: f"{n} == {v}", st.sampled_from("abc")))
     return st.one_of(options)
@@ -151,6 +168,7 @@ def count_tables(draw: Any, kinds: tuple[str, ...] = ("bool", "int", "enum")) ->
 
 
 DECIMAL_KINDS = ("bool", "decimal", "decimal", "int")
+DATE_KINDS = ("bool", "date", "date", "int")
 
 
 @st.composite
@@ -160,7 +178,8 @@ def partial_case(draw: Any, policy: Policy) -> Case:
     for fact in policy.facts:
         if draw(st.booleans()):
             facts[fact.name] = draw(st.sampled_from(reference.concrete_domain(fact)))
-    return case_from_mapping({"id": "random-case", "facts": facts}, policy)
+    return case_from_mapping({"id": "random-case", "service_date": SERVICE_DATE.isoformat(),
+                              "facts": facts}, policy)
 
 
 @st.composite

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 Format = Literal["jsonl", "csv"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv")
 #: Columns of a CSV header that are not facts: the case-file keys.
-CASE_COLUMNS = ("id", "policy", "description")
+CASE_COLUMNS = ("id", "policy", "description", "service_date")
 
 _BOM = codecs.BOM_UTF8
 _INT = re.compile(r"[+-]?[0-9]+")

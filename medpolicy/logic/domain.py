@@ -17,12 +17,20 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from medpolicy.logic.dates import (
+    date_number,
+    describe_dates,
+    literal_number,
+    number_date,
+)
 from medpolicy.tables.decimals import parse_decimal, scaled, shown, unscaled
 from medpolicy.tables.expr import And, Compare, Count, Expr, Member, Name, Not, Or, Value
 from medpolicy.tables.model import Fact, Policy
+from medpolicy.tables.windows import windows
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,9 @@ class Domain:
 
     fact: Fact
     values: tuple[AbstractValue, ...]
+    #: A date fact read through a window function: its unit ("" for a date compared
+    #: with date literals, whose intervals hold day ordinals).
+    window: str = ""
 
     def __len__(self) -> int:
         return len(self.values)
@@ -86,13 +97,18 @@ class Domain:
         """Places of a decimal fact (0 for every other fact)."""
         return self.fact.places or 0
 
-    def index_of(self, value: Value) -> int:
-        """The abstract value a concrete (validated) case value falls in."""
+    def index_of(self, value: Value, service_date: date | None = None) -> int:
+        """The abstract value a concrete (validated) case value falls in.
+
+        A windowed date needs the case's ``service_date``.
+        """
+        if self.fact.type == "date":
+            value = date_number(value, self.window, service_date)
         if self.fact.type == "decimal":
             number = parse_decimal(value)
             assert number is not None
             value = scaled(number, self.places)
-        if self.fact.type in ("int", "decimal"):
+        if self.fact.type in ("int", "decimal", "date"):
             assert isinstance(value, int) and not isinstance(value, bool)
             i = bisect_right(self._starts, value) - 1
             item = self.values[max(i, 0)]
@@ -109,6 +125,8 @@ class Domain:
         item = self.values[index]
         if isinstance(item, Interval) and self.fact.type == "decimal":
             return unscaled(item.representative(), self.places)
+        if isinstance(item, Interval) and self.fact.type == "date":
+            return number_date(item.low, item.high, self.window)
         return item.representative() if isinstance(item, Interval) else item
 
     def label(self, index: int) -> str:
@@ -116,28 +134,39 @@ class Domain:
         item = self.values[index]
         if isinstance(item, Interval) and self.fact.type == "decimal":
             return describe_scaled(item, self.places)
+        if isinstance(item, Interval) and self.fact.type == "date":
+            return describe_dates(item.low, item.high, self.window)
         if isinstance(item, Interval):
             return item.describe()
         if isinstance(item, bool):
             return "true" if item else "false"
         return item
 
+    def _number(self, index: int) -> Value:
+        """What comparisons see: the concrete value, or a date domain's number."""
+        item = self.values[index]
+        if self.fact.type == "date" and isinstance(item, Interval):
+            return item.representative()
+        return self.concrete(index)
+
     def allowed(self, op: str, value: Value) -> frozenset[int]:
         """The abstract values on which ``fact op value`` holds."""
+        if self.fact.type == "date":
+            value = literal_number(value)
         if op in ("==", "!=") and self._listed(value) is not None:
             equal = self.member([value])
             return equal if op == "==" else frozenset(self.indices()) - equal
-        return frozenset(i for i in self.indices() if _holds(self.concrete(i), op, value))
+        return frozenset(i for i in self.indices() if _holds(self._number(i), op, value))
 
     def member(self, values: Iterable[Value]) -> frozenset[int]:
         """The abstract values on which ``fact in values`` holds."""
-        wanted = list(values)
+        wanted = [literal_number(v) for v in values] if self.fact.type == "date" else list(values)
         found = [self._listed(w) for w in wanted]
         if all(i is not None for i in found):
             # A listed (bool or enum) value equals exactly its own abstract value.
             return frozenset(i for i in found if i is not None and i >= 0)
         return frozenset(
-            i for i in self.indices() if any(_holds(self.concrete(i), "==", w) for w in wanted)
+            i for i in self.indices() if any(_holds(self._number(i), "==", w) for w in wanted)
         )
 
     def _listed(self, value: Value) -> int | None:
@@ -179,6 +208,10 @@ def _holds(concrete: Value, op: str, value: Value) -> bool:
         if op == "!=":
             return str(concrete) != str(value)
         return False
+    if isinstance(concrete, date) and isinstance(value, date):
+        return _ordered(concrete, op, value)
+    if isinstance(concrete, date) or isinstance(value, date):
+        return op == "!="
     return {
         "<": concrete < value,
         "<=": concrete <= value,
@@ -187,6 +220,11 @@ def _holds(concrete: Value, op: str, value: Value) -> bool:
         "==": concrete == value,
         "!=": concrete != value,
     }[op]
+
+
+def _ordered(left: date, op: str, right: date) -> bool:
+    return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
+            "==": left == right, "!=": left != right}[op]
 
 
 def _comparisons(expr: Expr) -> Iterator[tuple[str, str, Value]]:
@@ -206,6 +244,8 @@ def _comparisons(expr: Expr) -> Iterator[tuple[str, str, Value]]:
 
 def _scaled_literal(fact: Fact, value: Value) -> int | None:
     """A comparison's number on the fact's integer scale (scaled for a decimal fact)."""
+    if isinstance(value, date):
+        return value.toordinal()
     if isinstance(value, bool | str):
         return None
     if fact.type == "decimal":
@@ -217,7 +257,7 @@ def _scaled_literal(fact: Fact, value: Value) -> int | None:
 def cut_points(policy: Policy) -> dict[str, set[int]]:
     """For every int (and decimal) fact, the values where a new elementary interval starts."""
     cuts: dict[str, set[int]] = {
-        f.name: set() for f in policy.facts if f.type in ("int", "decimal")}
+        f.name: set() for f in policy.facts if f.type in ("int", "decimal", "date")}
     expressions = [c.when for c in policy.criteria] + [r.when for r in policy.rows]
     for expr in expressions:
         for fact, op, literal in _comparisons(expr):
@@ -269,9 +309,11 @@ def joint_domains(facts: Sequence[Fact], *policies: Policy) -> tuple[Domain, ...
     the tables exactly. Int ranges come from ``facts`` (the caller reconciles them).
     """
     cuts: dict[str, set[int]] = {}
+    units: dict[str, str] = {}
     for policy in policies:
         for name, points in cut_points(policy).items():
             cuts.setdefault(name, set()).update(points)
+        units.update(windows(policy))
     domains = []
     for fact in facts:
         values: tuple[AbstractValue, ...]
@@ -281,5 +323,5 @@ def joint_domains(facts: Sequence[Fact], *policies: Policy) -> tuple[Domain, ...
             values = tuple(fact.values)
         else:
             values = _intervals(fact, cuts.get(fact.name, set()))
-        domains.append(Domain(fact, values))
+        domains.append(Domain(fact, values, units.get(fact.name, "")))
     return tuple(domains)

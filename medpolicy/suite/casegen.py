@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from medpolicy.logic.dates import REFERENCE_SERVICE_DATE
 from medpolicy.logic.domain import Domain, Interval
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.tables.expr import Value
@@ -222,7 +223,8 @@ class CaseGenerator:
     def cases(self, count: int, *, prefix: str = "gen") -> Iterator[Case]:
         """``count`` cases drawn from the mix, with ids ``gen-000001`` ..."""
         for n in range(1, count + 1):
-            yield Case(f"{prefix}-{n:06d}", self.facts(), self.policy.id)
+            yield Case(f"{prefix}-{n:06d}", self.facts(), self.policy.id,
+                       service_date=REFERENCE_SERVICE_DATE)
 
     def records(self, count: int, *, prefix: str = "gen") -> Iterator[dict[str, object]]:
         """The same stream in the case-file format (one JSON Lines object each)."""

@@ -11,6 +11,7 @@ shown in the table's units with exactly ``places`` places (``35.0``).
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -71,7 +72,10 @@ def shown(value: Decimal | int, places: int) -> str:
 
 
 def json_default(value: object) -> object:
-    """``json.dumps`` hook: a Decimal as a JSON number in table units (``37.5``, ``35.0``)."""
+    """``json.dumps`` hook: a Decimal as a JSON number in table units (``37.5``, ``35.0``),
+    a date as its ISO text."""
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         return float(value) if isinstance(exponent, int) and exponent < 0 else int(value)

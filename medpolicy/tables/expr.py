@@ -15,9 +15,10 @@ Grammar (``not`` binds tighter than ``and``, ``and`` tighter than ``or``)::
              | COUNT '(' NUMBER ',' '[' expr (',' expr)* ']' ')'
              | NAME                      a bool fact or a criterion
              | NAME OP value             OP is one of < <= > >= == !=
+             | WINDOW '(' NAME ')' OP value   WINDOW: days_since ... years_since
              | NAME 'in' list | NAME 'not' 'in' list
     list    := '[' value (',' value)* ']'
-    value   := NUMBER | DECIMAL | 'quoted text' | "quoted text" | BAREWORD | true | false
+    value   := NUMBER | DECIMAL | DATE | 'quoted text' | "quoted text" | BAREWORD | true | false
     COUNT   := 'at_least' | 'at_most' | 'exactly'   (only when '(' follows)
 
 The text is parsed here, by hand; it is never evaluated by Python and never
@@ -29,9 +30,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-Value = bool | int | str | Decimal
+Value = bool | int | str | Decimal | date
 
 COMPARISON_OPS = ("<=", ">=", "==", "!=", "<", ">")
 
@@ -46,13 +48,14 @@ class Name:
 
 @dataclass(frozen=True)
 class Compare:
-    """``fact OP value``."""
+    """``fact OP value``, or ``UNIT_since(fact) OP value`` (``window`` is the unit)."""
 
     fact: str
     op: str
     value: Value
     pos: int
     value_pos: int
+    window: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class Count:
 
 
 COUNT_KINDS = ("at_least", "at_most", "exactly")
+WINDOW_FUNCTIONS = ("days_since", "weeks_since", "months_since", "years_since")
 
 Expr = Name | Compare | Member | Not | And | Or | Const | Count
 
@@ -109,6 +113,7 @@ _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
+  | (?P<date>\d{4}-\d\d-\d\d(?![\w.-]))
   | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.]))
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<str>'[^']*'|"[^"]*")
@@ -233,6 +238,8 @@ class _Parser:
         self._take()
         if token.text in COUNT_KINDS and self._at("punct", "("):
             return self._count(token)
+        if token.text in WINDOW_FUNCTIONS and self._at("punct", "("):
+            return self._window(token)
         if self._at("op"):
             op = self._take().text
             value_pos = self.current.pos
@@ -246,6 +253,20 @@ class _Parser:
             values, positions = self._list()
             return Member(token.text, values, True, token.pos, positions)
         return Name(token.text, token.pos)
+
+    def _window(self, token: _Token) -> Compare:
+        self._take()
+        fact = self.current
+        if fact.kind != "name":
+            self._fail(f"the name of a date fact inside {token.text}(...)")
+        self._take()
+        self._expect("punct", ")", "')'")
+        if not self._at("op"):
+            self._fail(f"a comparison after {token.text}({fact.text}), e.g. '<= 12'")
+        op = self._take().text
+        value_pos = self.current.pos
+        unit = token.text.removesuffix("_since")
+        return Compare(fact.text, op, self._value(), fact.pos, value_pos, unit)
 
     def _count(self, token: _Token) -> Count:
         self._take()
@@ -265,6 +286,13 @@ class _Parser:
 
     def _value(self) -> Value:
         token = self.current
+        if token.kind == "date":
+            self._take()
+            try:
+                return date.fromisoformat(token.text)
+            except ValueError:
+                raise ParseError(f"impossible date {token.text}", token.pos,
+                                 "a date that exists, YYYY-MM-DD", token.text) from None
         if token.kind == "num":
             self._take()
             plain = token.text.lstrip("-").isdigit()
@@ -321,6 +349,8 @@ def format_value(value: Value) -> str:
         return str(value)
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value) and value not in _KEYWORDS:
         return value
     return f"'{value}'" if "'" not in value else f'"{value}"'
@@ -333,7 +363,8 @@ def to_text(expr: Expr) -> str:
     if isinstance(expr, Const):
         return "true" if expr.value else "false"
     if isinstance(expr, Compare):
-        return f"{expr.fact} {expr.op} {format_value(expr.value)}"
+        left = f"{expr.window}_since({expr.fact})" if expr.window else expr.fact
+        return f"{left} {expr.op} {format_value(expr.value)}"
     if isinstance(expr, Member):
         values = ", ".join(format_value(v) for v in expr.values)
         return f"{expr.fact} {'not in' if expr.negated else 'in'} [{values}]"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Literal
@@ -18,13 +19,13 @@ from typing import Literal
 from medpolicy.errors import Location
 from medpolicy.tables.expr import Expr, Value
 
-FactType = Literal["bool", "int", "enum", "decimal"]
+FactType = Literal["bool", "int", "enum", "decimal", "date"]
 Outcome = Literal["approve", "deny", "pend", "refer"]
 HitPolicy = Literal["priority", "first", "unique"]
 
 OUTCOMES: tuple[Outcome, ...] = ("approve", "deny", "pend", "refer")
 HIT_POLICIES: tuple[HitPolicy, ...] = ("priority", "first", "unique")
-FACT_TYPES: tuple[FactType, ...] = ("bool", "int", "enum", "decimal")
+FACT_TYPES: tuple[FactType, ...] = ("bool", "int", "enum", "decimal", "date")
 #: Priority of outcomes under the ``priority`` hit policy (higher wins).
 OUTCOME_RANK: Mapping[str, int] = {"approve": 0, "pend": 1, "refer": 2, "deny": 3}
 #: The id under which the ``otherwise`` clause appears among reasons.
@@ -143,3 +144,5 @@ class Case:
     expect: Expectation | None = None
     path: str = "<memory>"
     locations: Mapping[str, Location] = field(default_factory=dict, compare=False)
+    #: The date of service the window functions count to (None when not given).
+    service_date: date | None = None

@@ -19,6 +19,7 @@ Problems point at the column of the offending name or value.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from datetime import date
 from decimal import Decimal
 
 from medpolicy.errors import Location, did_you_mean
@@ -44,9 +45,11 @@ from medpolicy.tables.validate_facts import domain_text
 Locate = Callable[[int], Location]
 
 _EQUALITY = ("==", "!=")
-_KIND = {"bool": "yes/no", "int": "number", "enum": "enum", "decimal": "decimal"}
-_EXAMPLE = {"int": "{name} >= 1", "enum": "{name} == {value}", "decimal": "{name} >= 1.5"}
-_ORDERED = ("int", "decimal")
+_KIND = {"bool": "yes/no", "int": "number", "enum": "enum", "decimal": "decimal",
+         "date": "date"}
+_EXAMPLE = {"int": "{name} >= 1", "enum": "{name} == {value}", "decimal": "{name} >= 1.5",
+            "date": "months_since({name}) <= 12"}
+_ORDERED = ("int", "decimal", "date")
 
 
 class ExpressionChecker:
@@ -63,6 +66,8 @@ class ExpressionChecker:
         self.c = c
         self.facts = facts
         self.criteria = criteria
+        #: How each date fact is read so far (a window or date literals) and where.
+        self.date_uses: dict[str, tuple[str, Location]] = {}
         self.ignore = ignore
 
     def parse(self, text: str, locate: Locate) -> Expr | None:
@@ -156,10 +161,40 @@ class ExpressionChecker:
             self._unknown(name, locate(pos))
         return None
 
-    def _compare(self, expr: Compare, locate: Locate) -> Expr:
+    def _use(self, fact: Fact, window: str, where: Location) -> None:
+        """A date fact is read one way in a table: one window unit, or date literals."""
+        how = f"{window}_since" if window else "date literals"
+        first = self.date_uses.setdefault(fact.name, (how, where))
+        if first[0] != how:
+            self.c.add(where, f"the date fact '{fact.name}' is used with {how} here and with "
+                       f"{first[0]} at line {first[1].line}, column {first[1].column}",
+                       expected=f"one way to read '{fact.name}' in one table ({first[0]})",
+                       found=how, hint="use one unit per date fact; that keeps it exact")
+
+    def _window(self, expr: Compare, locate: Locate) -> Expr:
         fact = self._fact_on_left(expr.fact, expr.pos, locate)
         if fact is None:
             return expr
+        if fact.type != "date":
+            self.c.add(locate(expr.pos), f"{expr.window}_since needs a date fact, and "
+                       f"'{fact.name}' is {_KIND[fact.type]}", expected="a date fact",
+                       found=f"{fact.type} fact '{fact.name}'")
+            return expr
+        self._use(fact, expr.window, locate(expr.pos))
+        if not is_int(expr.value):
+            self.c.add(locate(expr.value_pos), f"{expr.window}_since({fact.name}) is compared "
+                       "with a value that is not a whole number", expected="a whole number",
+                       found=describe(expr.value))
+        return expr
+
+    def _compare(self, expr: Compare, locate: Locate) -> Expr:
+        if expr.window:
+            return self._window(expr, locate)
+        fact = self._fact_on_left(expr.fact, expr.pos, locate)
+        if fact is None:
+            return expr
+        if fact.type == "date":
+            self._use(fact, "", locate(expr.pos))
         if fact.type not in _ORDERED and expr.op not in _EQUALITY:
             self.c.add(
                 locate(expr.pos),
@@ -175,6 +210,8 @@ class ExpressionChecker:
         fact = self._fact_on_left(expr.fact, expr.pos, locate)
         if fact is None:
             return expr
+        if fact.type == "date":
+            self._use(fact, "", locate(expr.pos))
         values = tuple(
             self._value(fact, value, locate(pos))
             for value, pos in zip(expr.values, expr.value_pos, strict=True)
@@ -204,6 +241,13 @@ class ExpressionChecker:
         """The value normalized to the fact's type; records a problem when it does not fit."""
         if fact.type == "decimal":
             return self._decimal(fact, value, where)
+        if fact.type == "date":
+            if not isinstance(value, date):
+                self.c.add(where, f"the date fact '{fact.name}' is compared with "
+                           f"{describe(value)}, not a date", expected="a date YYYY-MM-DD",
+                           found=describe(value),
+                           hint=f"or count time: months_since({fact.name}) <= 12")
+            return value
         if fact.type == "int":
             if not is_int(value):
                 self.c.add(

@@ -8,8 +8,10 @@ or a value written in a case) belongs to a fact's domain, and normalizes it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 
 from medpolicy.errors import Location, did_you_mean
@@ -21,7 +23,7 @@ from medpolicy.tables.model import FACT_TYPES, Fact, FactType
 FACT_KEYS = ("type", "values", "min", "max", "unit", "default", "question", "cost", "places")
 _ONLY_FOR = {"values": ("enum",), "min": ("int", "decimal"), "max": ("int", "decimal"),
              "unit": ("int", "decimal"), "places": ("decimal",)}
-_ARTICLE = {"bool": "a", "int": "an", "enum": "an", "decimal": "a"}
+_ARTICLE = {"bool": "a", "int": "an", "enum": "an", "decimal": "a", "date": "a"}
 _TYPE_ALIASES = {
     "boolean": "bool",
     "integer": "int",
@@ -59,6 +61,8 @@ def domain_text(fact: Fact) -> str:
         return "one of " + ", ".join(fact.values)
     if fact.type == "decimal":
         return _decimal_text(fact)
+    if fact.type == "date":
+        return "a date YYYY-MM-DD"
     low, high = fact.minimum, fact.maximum
     if low is not None and high is not None:
         return f"a whole number from {low} to {high}"
@@ -99,10 +103,39 @@ def _check_decimal(fact: Fact, value: object) -> Value | DomainIssue:
     return number.quantize(Decimal(1).scaleb(-places))
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+
+
+def parse_date(value: object) -> date | None:
+    """A date from a ``date`` or an ISO ``YYYY-MM-DD`` text that exists, else None."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _check_date(fact: Fact, value: object) -> Value | DomainIssue:
+    parsed = parse_date(value)
+    if parsed is not None:
+        return parsed
+    found = describe(value)
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return DomainIssue(f"impossible date {found} for '{fact.name}'",
+                           "a date that exists, YYYY-MM-DD", found)
+    return DomainIssue(f"wrong date format for '{fact.name}'", "a date YYYY-MM-DD", found,
+                       "write dates as YYYY-MM-DD, e.g. 2025-09-01")
+
+
 def check_value(fact: Fact, value: object) -> Value | DomainIssue:
     """The value, normalized, when it is in the fact's domain; otherwise why not."""
     if fact.type == "decimal":
         return _check_decimal(fact, value)
+    if fact.type == "date":
+        return _check_date(fact, value)
     expected, found = domain_text(fact), describe(value)
     if fact.type == "bool":
         if isinstance(value, bool):
@@ -164,7 +197,7 @@ def _read_type(c: Collector, spec: Mapping[object, object], path: str) -> FactTy
     c.add(
         c.value(spec, "type", join(path, "type")),
         f"unknown fact type {describe(kind)}",
-        expected="bool, int, enum or decimal",
+        expected="bool, int, enum, decimal or date",
         found=describe(kind),
         hint=(
             f"did you mean '{_TYPE_ALIASES[kind]}'?"
@@ -219,6 +252,10 @@ def _read_fact(
                 places=places)
     if "default" not in spec:
         return fact
+    if kind == "date":
+        c.add(c.key(spec, "default", join(path, "default")),
+              f"a date fact has no default: leave '{name}' unknown when the chart has no date")
+        return None
     checked = check_value(fact, spec["default"])
     if isinstance(checked, DomainIssue):
         c.add(

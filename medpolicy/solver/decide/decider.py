@@ -234,6 +234,7 @@ class Decider:
             missing=missing,
             undetermined=undetermined,
             engine=self._engine,
+            service_date=case.service_date.isoformat() if case.service_date else None,
         )
 
     def missing_sets(

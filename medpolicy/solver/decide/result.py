@@ -141,6 +141,8 @@ class Decision:
     missing: tuple[MissingSet, ...]
     undetermined: bool
     engine: tuple[tuple[str, str], ...]
+    #: The case's service date (ISO), when it has one.
+    service_date: str | None = None
 
     @property
     def approvable(self) -> bool:
@@ -149,13 +151,17 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """The output contract of ``decide --format json``."""
-        return {
+        data: dict[str, Any] = {
             "case": self.case,
             "policy": {
                 "id": self.policy.id,
                 "version": self.policy.version,
                 "sha256": self.policy.sha256,
             },
+        }
+        if self.service_date is not None:
+            data["service_date"] = self.service_date
+        return data | {
             "verdict": self.verdict,
             "reasons": [r.to_dict() for r in self.reasons],
             "criteria": {c.id: {"status": c.status, "facts": list(c.facts)} for c in self.criteria},
