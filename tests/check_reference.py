@@ -74,7 +74,7 @@ def expected_findings(policy: Policy) -> set[Key]:
         elif all(result(policy, c) == result(policy, c, row.id) for c in cases):
             found.add(("redundant_row", (row.id,)))
     outcomes = {reference.outcome(policy, c) for c in cases}
-    for outcome in ("approve", "deny", "pend"):
+    for outcome in ("approve", "deny", "pend", "refer"):
         mentioned = outcome == "approve" or any(r.outcome == outcome for r in rows) or (
             policy.otherwise is not None and policy.otherwise.outcome == outcome)
         if mentioned and outcome not in outcomes:

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
 
-from medpolicy.tables.expr import And, Compare, Const, Expr, Member, Name, Not, Or, Value
+from medpolicy.tables.expr import And, Compare, Const, Count, Expr, Member, Name, Not, Or, Value
 from medpolicy.tables.model import OUTCOME_RANK, Fact, Policy
 
 Assignment = Mapping[str, Value]
@@ -32,7 +34,7 @@ def _numbers(expr: Expr, fact: str) -> Iterator[int]:
         yield from (v for v in expr.values if isinstance(v, int) and not isinstance(v, bool))
     elif isinstance(expr, Not):
         yield from _numbers(expr.operand, fact)
-    elif isinstance(expr, And | Or):
+    elif isinstance(expr, And | Or | Count):
         for operand in expr.operands:
             yield from _numbers(operand, fact)
 
@@ -64,13 +66,89 @@ def concrete_domain(fact: Fact, *policies: Policy) -> list[Value]:
         return [True, False]
     if fact.type == "enum":
         return list(fact.values)
+    if fact.type == "date":
+        return _date_domain(fact)
+    if fact.type == "decimal":
+        assert fact.minimum is not None and fact.maximum is not None
+        step = Decimal(1).scaleb(-(fact.places or 0))
+        values: list[Value] = []
+        current = Decimal(fact.minimum).quantize(step)
+        while current <= fact.maximum:
+            values.append(current)
+            current += step
+        return values
+    if not policies and fact.minimum is not None and fact.maximum is not None:
+        assert isinstance(fact.minimum, int) and isinstance(fact.maximum, int)
+        return list(range(fact.minimum, fact.maximum + 1))  # every value of a bounded fact
     points: set[int] = set()
     for policy in policies:
         points |= thresholds(policy, fact.name)
     return list(int_values(fact, points))
 
 
+#: The service date of every case the date property tests draw (a leap day).
+SERVICE_DATE = date(2024, 2, 29)
+
+
+def _months_by_hand(day: date, months: int) -> date:
+    """Months added one calendar month at a time, the day clamped by trying date()."""
+    year, month = day.year, day.month
+    for _ in range(abs(months)):
+        month += 1 if months > 0 else -1
+        if month == 13:
+            year, month = year + 1, 1
+        if month == 0:
+            year, month = year - 1, 12
+    for clamp in range(day.day, 27, -1):
+        try:
+            return date(year, month, clamp)
+        except ValueError:
+            continue
+    return date(year, month, day.day)
+
+
+def window_since(unit: str, day: date, service: date) -> int:
+    """Whole units from ``day`` to ``service``, counted one unit at a time (brute force)."""
+    days = (service - day).days
+    if unit == "days":
+        return days
+    if unit == "weeks":
+        return days // 7
+    step = 1 if unit == "months" else 12
+    m = 0
+    if day <= service:
+        while _months_by_hand(day, (m + 1) * step) <= service:
+            m += 1
+        return m
+    while _months_by_hand(day, m * step) > service:
+        m -= 1
+    return m
+
+
+def _date_domain(fact: Fact) -> list[Value]:
+    """Dates for a date fact: its question names the unit it is read with ('window: months')
+    or says 'literal'; the dates give every window from -2 to 6 around the service date,
+    each with its neighbours a day either side."""
+    unit = fact.question.removeprefix("window: ")
+    if fact.question == "literal":
+        return [SERVICE_DATE + timedelta(days=d) for d in range(-3, 4)]
+    dates: set[date] = set()
+    for w in range(-2, 7):
+        if unit in ("days", "weeks"):
+            anchor = SERVICE_DATE - timedelta(days=w * (7 if unit == "weeks" else 1))
+        else:
+            anchor = _months_by_hand(SERVICE_DATE, -w * (12 if unit == "years" else 1))
+        dates.update(anchor + timedelta(days=d) for d in (-1, 0, 1))
+    return sorted(dates)
+
+
 def _compare(fact: Fact | None, left: Value, op: str, right: Value) -> bool:
+    if isinstance(left, date) and isinstance(right, date):
+        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
+                "==": left == right, "!=": left != right}[op]
+    if isinstance(left, Decimal) and not isinstance(right, bool | str):
+        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
+                "==": left == right, "!=": left != right}[op]
     if fact is not None and fact.type == "enum":
         equal = str(left) == str(right)
         return equal if op == "==" else not equal
@@ -89,6 +167,11 @@ def holds(expr: Expr, values: Assignment, policy: Policy) -> bool:
         return bool(values[expr.name])
     if isinstance(expr, Compare):
         fact = policy.fact_map.get(expr.fact)
+        if expr.window:
+            day = values[expr.fact]
+            assert isinstance(day, date)
+            return _compare(None, window_since(expr.window, day, SERVICE_DATE), expr.op,
+                            expr.value)
         return _compare(fact, values[expr.fact], expr.op, expr.value)
     if isinstance(expr, Member):
         fact = policy.fact_map.get(expr.fact)
@@ -100,6 +183,10 @@ def holds(expr: Expr, values: Assignment, policy: Policy) -> bool:
         return all(holds(e, values, policy) for e in expr.operands)
     if isinstance(expr, Or):
         return any(holds(e, values, policy) for e in expr.operands)
+    if isinstance(expr, Count):
+        true = sum(1 for e in expr.operands if holds(e, values, policy))
+        return {"at_least": true >= expr.n, "at_most": true <= expr.n,
+                "exactly": true == expr.n}[expr.kind]
     assert isinstance(expr, Const)
     return expr.value
 

@@ -38,6 +38,7 @@ from medpolicy.batch.records import Parser, Record
 from medpolicy.errors import InputError, SolverError
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 from medpolicy.solver.decide.decider import DEFAULT_MAX_ALTERNATIVES, Decider
+from medpolicy.tables.decimals import json_default
 from medpolicy.tables.model import OUTCOMES, Outcome, Policy
 
 if TYPE_CHECKING:
@@ -68,13 +69,13 @@ class BatchResult:
 
 def decision_record(line: int, decision_dict: dict[str, Any]) -> str:
     """A decided record: the ``decide`` JSON contract with the input line first."""
-    return json.dumps({"line": line, **decision_dict}, ensure_ascii=False)
+    return json.dumps({"line": line, **decision_dict}, ensure_ascii=False, default=json_default)
 
 
 def error_record(line: int, case: str, problems: list[str]) -> str:
     """An error record: the input line, the case id, the message and every problem."""
     data = {"line": line, "case": case, "error": "; ".join(problems), "problems": problems}
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(data, ensure_ascii=False, default=json_default)
 
 
 @dataclass
@@ -327,7 +328,8 @@ class BatchSummary:
     def describe(self, seconds: float) -> str:
         """One line: cases, time, rate, then each verdict and the errors."""
         rate = self.cases / seconds if seconds > 0 else 0.0
-        counts = ", ".join(f"{self.verdicts[o]:,} {o}" for o in OUTCOMES)
+        counts = ", ".join(f"{self.verdicts[o]:,} {o}" for o in OUTCOMES
+                           if o != "refer" or self.verdicts[o])
         errors = f"{self.errors:,} error" + ("" if self.errors == 1 else "s")
         return (
             f"{self.cases:,} cases in {seconds:.1f} s ({rate:,.0f} cases/s): {counts}, {errors}"

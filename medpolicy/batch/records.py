@@ -30,6 +30,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from medpolicy.errors import Location, Problem, ValidationError, did_you_mean
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 Format = Literal["jsonl", "csv"]
 FORMATS: tuple[Format, ...] = ("jsonl", "csv")
 #: Columns of a CSV header that are not facts: the case-file keys.
-CASE_COLUMNS = ("id", "policy", "description")
+CASE_COLUMNS = ("id", "policy", "description", "service_date")
 
 _BOM = codecs.BOM_UTF8
 _INT = re.compile(r"[+-]?[0-9]+")
@@ -165,11 +166,12 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
-def _bounded_float(text: str) -> float:
+def _bounded_float(text: str) -> Decimal:
+    """A JSON fraction as the exact Decimal it spells (decimal facts are exact)."""
     problem = too_many_digits(text)
     if problem is not None:
         raise _TooLong(problem)
-    return float(text)
+    return Decimal(text)
 
 
 def _bad_text(data: object) -> str | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 
 from medpolicy.cli.app import time_limit_option
+from medpolicy.cli.options import service_date_option
 from medpolicy.explain.report import render_markdown, render_text
 from medpolicy.solver.decide.decider import (
     DEFAULT_MAX_ALTERNATIVES,
@@ -31,16 +33,17 @@ from medpolicy.tables.loader import load_policy
 @click.option("--max-pathways", type=click.IntRange(min=1),
               default=DEFAULT_MAX_PATHWAYS, show_default=True,
               help="At most this many routes to approval per pend.")
+@service_date_option
 @time_limit_option
 def decide_command(policy: str, cases: tuple[Path, ...], fmt: str, max_alternatives: int,
-                   max_pathways: int, time_limit: float) -> None:
+                   max_pathways: int, service_date: date | None, time_limit: float) -> None:
     """Decide each CASE file against POLICY (a file or a bundled name such as esi).
 
     Every case is checked before any is decided: a bad case file stops the
     run with exit code 2 and nothing printed to stdout.
     """
     table = load_policy(policy)
-    loaded = load_cases(cases, table)
+    loaded = load_cases(cases, table, service_date=service_date)
     decider = Decider(table, max_alternatives=max_alternatives, max_pathways=max_pathways,
                       time_limit=time_limit)
     for number, case in enumerate(loaded):

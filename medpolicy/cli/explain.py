@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
 
 from medpolicy.batch.output import atomic_output
 from medpolicy.cli.app import time_limit_option
+from medpolicy.cli.options import service_date_option
 from medpolicy.cli.streams import is_dash
 from medpolicy.explain.explanation import explain
 from medpolicy.explain.graph import VIEWS, View
@@ -35,16 +37,17 @@ FORMATS = (*RENDERERS, "markdown")
 @click.option("--max-alternatives", type=click.IntRange(min=1),
               default=DEFAULT_MAX_ALTERNATIVES, show_default=True,
               help="At most this many cheapest alternatives (documentation or changes).")
+@service_date_option
 @time_limit_option
 def explain_command(policy: str, case: Path, view: str, fmt: str, output: Path | None,
-                    max_alternatives: int, time_limit: float) -> None:
+                    max_alternatives: int, service_date: date | None, time_limit: float) -> None:
     """Explain the verdict on CASE under POLICY (a file or a bundled name such as esi).
 
     Shows how each fact and criterion led to the verdict, for a pend the
     documentation to request, and for a deny what would have to be different.
     """
     table = load_policy(policy)
-    loaded = load_case(case, table)
+    loaded = load_case(case, table, service_date=service_date)
     decider = Decider(table, max_alternatives=max_alternatives, time_limit=time_limit)
     explanation = explain(decider, loaded)
     chosen: View = "full" if view == "full" else "why"

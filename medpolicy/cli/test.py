@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import click
 
 from medpolicy.cli.app import EXIT_FAILURES, time_limit_option
+from medpolicy.cli.options import service_date_option
 from medpolicy.errors import LoadError, Location, single
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.suite.casefile import write_suite
@@ -15,6 +17,7 @@ from medpolicy.suite.coverage import measure, render_coverage
 from medpolicy.suite.generate import generate_suite
 from medpolicy.suite.runner import find_case_files, run_suite
 from medpolicy.tables.cases import load_cases
+from medpolicy.tables.decimals import json_default
 from medpolicy.tables.loader import load_policy
 from medpolicy.tables.model import Policy
 
@@ -30,10 +33,12 @@ from medpolicy.tables.model import Policy
 @click.option("--generate", "generate_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write a starting suite to this folder instead: every row decisive and "
                    "every threshold tested on both sides, expectations filled in by the solver.")
+@service_date_option
 @time_limit_option
 @click.pass_context
 def test_command(ctx: click.Context, policy: str, cases: tuple[Path, ...], coverage: bool,
-                 fmt: str, generate_dir: Path | None, time_limit: float) -> None:
+                 fmt: str, generate_dir: Path | None, service_date: date | None,
+                 time_limit: float) -> None:
     """Decide the CASES (files, or folders searched for *.yaml, *.yml, *.json) against
     POLICY and compare with each case's expect.
 
@@ -48,7 +53,7 @@ def test_command(ctx: click.Context, policy: str, cases: tuple[Path, ...], cover
         return
     if not cases:
         raise click.UsageError("give the CASES to test, or --generate DIR")
-    loaded = load_cases(find_case_files(cases), table)
+    loaded = load_cases(find_case_files(cases), table, service_date=service_date)
     if all(case.expect is None for case in loaded):
         raise LoadError(single(Location(str(cases[0])), "no case carries an expectation",
                                hint="add 'expect: {verdict: ...}' to the cases to test"))
@@ -58,7 +63,7 @@ def test_command(ctx: click.Context, policy: str, cases: tuple[Path, ...], cover
         data = suite.to_dict()
         if measured is not None:
             data["coverage"] = measured.to_dict()
-        click.echo(json.dumps(data, ensure_ascii=False))
+        click.echo(json.dumps(data, ensure_ascii=False, default=json_default))
     else:
         for result in suite.failures:
             click.echo(result.diff_line)

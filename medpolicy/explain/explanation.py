@@ -40,8 +40,8 @@ class Explanation:
 
 
 def wants_counterfactuals(decision: Decision) -> bool:
-    """A denial, or a pend that no documentation can turn into an approval."""
-    return decision.verdict == "deny" or (decision.undetermined and not decision.missing)
+    """A denial or referral, or a pend that no documentation can turn into an approval."""
+    return decision.verdict in ("deny", "refer") or (decision.undetermined and not decision.missing)
 
 
 def explain(decider: Decider, case: Case, *, max_alternatives: int | None = None) -> Explanation:

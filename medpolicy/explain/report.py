@@ -28,6 +28,9 @@ def verdict_line(decision: Decision) -> str:
         return "APPROVE: the request meets the policy."
     if decision.verdict == "deny":
         return "DENY: the request does not meet the policy, whatever is still undocumented."
+    if decision.verdict == "refer":
+        return ("REFER: the request goes to clinical (physician) review, "
+                "whatever is still undocumented.")
     if not decision.undetermined:
         return "PEND: the policy sends this request to review."
     if decision.missing:

@@ -66,7 +66,7 @@ class CompiledTable:
         for i, domain in enumerate(self.domains):
             fact = domain.fact
             if fact.name in case.facts:
-                known[i] = domain.index_of(case.facts[fact.name])
+                known[i] = domain.index_of(case.facts[fact.name], case.service_date)
             elif fact.default is not None:
                 known[i] = domain.index_of(fact.default)
         return known

@@ -5,8 +5,11 @@ Every fact gets a finite list of abstract values. A bool has ``true`` and
 every threshold the table compares it with (``x >= 4`` cuts at 4, ``x <= 24``
 at 25, ``x == 7`` at 7 and 8), clipped to the fact's min and max. Every
 comparison in the table is constant on each interval, so one representative
-per interval decides exactly what any value in it would. The same abstraction
-serves decide, check and diff.
+per interval decides exactly what any value in it would. A decimal fact is
+an int fact over scaled integers (``value * 10**places``): its intervals hold
+scaled numbers, and ``index_of``, ``concrete`` and ``label`` convert at the
+edge, so nothing outside sees a scaled number. The same abstraction serves
+decide, check and diff.
 """
 
 from __future__ import annotations
@@ -14,10 +17,20 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from functools import cached_property
 
-from medpolicy.tables.expr import And, Compare, Expr, Member, Name, Not, Or, Value
+from medpolicy.logic.dates import (
+    date_number,
+    describe_dates,
+    literal_number,
+    number_date,
+)
+from medpolicy.tables.decimals import parse_decimal, scaled, shown, unscaled
+from medpolicy.tables.expr import And, Compare, Count, Expr, Member, Name, Not, Or, Value
 from medpolicy.tables.model import Fact, Policy
+from medpolicy.tables.windows import windows
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,9 @@ class Domain:
 
     fact: Fact
     values: tuple[AbstractValue, ...]
+    #: A date fact read through a window function: its unit ("" for a date compared
+    #: with date literals, whose intervals hold day ordinals).
+    window: str = ""
 
     def __len__(self) -> int:
         return len(self.values)
@@ -76,9 +92,23 @@ class Domain:
     def _index(self) -> dict[Value, int]:
         return {v: i for i, v in enumerate(self.values) if not isinstance(v, Interval)}
 
-    def index_of(self, value: Value) -> int:
-        """The abstract value a concrete (validated) case value falls in."""
-        if self.fact.type == "int":
+    @property
+    def places(self) -> int:
+        """Places of a decimal fact (0 for every other fact)."""
+        return self.fact.places or 0
+
+    def index_of(self, value: Value, service_date: date | None = None) -> int:
+        """The abstract value a concrete (validated) case value falls in.
+
+        A windowed date needs the case's ``service_date``.
+        """
+        if self.fact.type == "date":
+            value = date_number(value, self.window, service_date)
+        if self.fact.type == "decimal":
+            number = parse_decimal(value)
+            assert number is not None
+            value = scaled(number, self.places)
+        if self.fact.type in ("int", "decimal", "date"):
             assert isinstance(value, int) and not isinstance(value, bool)
             i = bisect_right(self._starts, value) - 1
             item = self.values[max(i, 0)]
@@ -93,33 +123,50 @@ class Domain:
     def concrete(self, index: int) -> Value:
         """A concrete value for abstract value ``index`` (its representative)."""
         item = self.values[index]
+        if isinstance(item, Interval) and self.fact.type == "decimal":
+            return unscaled(item.representative(), self.places)
+        if isinstance(item, Interval) and self.fact.type == "date":
+            return number_date(item.low, item.high, self.window)
         return item.representative() if isinstance(item, Interval) else item
 
     def label(self, index: int) -> str:
         """Abstract value ``index`` in words."""
         item = self.values[index]
+        if isinstance(item, Interval) and self.fact.type == "decimal":
+            return describe_scaled(item, self.places)
+        if isinstance(item, Interval) and self.fact.type == "date":
+            return describe_dates(item.low, item.high, self.window)
         if isinstance(item, Interval):
             return item.describe()
         if isinstance(item, bool):
             return "true" if item else "false"
         return item
 
+    def _number(self, index: int) -> Value:
+        """What comparisons see: the concrete value, or a date domain's number."""
+        item = self.values[index]
+        if self.fact.type == "date" and isinstance(item, Interval):
+            return item.representative()
+        return self.concrete(index)
+
     def allowed(self, op: str, value: Value) -> frozenset[int]:
         """The abstract values on which ``fact op value`` holds."""
+        if self.fact.type == "date":
+            value = literal_number(value)
         if op in ("==", "!=") and self._listed(value) is not None:
             equal = self.member([value])
             return equal if op == "==" else frozenset(self.indices()) - equal
-        return frozenset(i for i in self.indices() if _holds(self.concrete(i), op, value))
+        return frozenset(i for i in self.indices() if _holds(self._number(i), op, value))
 
     def member(self, values: Iterable[Value]) -> frozenset[int]:
         """The abstract values on which ``fact in values`` holds."""
-        wanted = list(values)
+        wanted = [literal_number(v) for v in values] if self.fact.type == "date" else list(values)
         found = [self._listed(w) for w in wanted]
         if all(i is not None for i in found):
             # A listed (bool or enum) value equals exactly its own abstract value.
             return frozenset(i for i in found if i is not None and i >= 0)
         return frozenset(
-            i for i in self.indices() if any(_holds(self.concrete(i), "==", w) for w in wanted)
+            i for i in self.indices() if any(_holds(self._number(i), "==", w) for w in wanted)
         )
 
     def _listed(self, value: Value) -> int | None:
@@ -132,10 +179,39 @@ class Domain:
         return None
 
 
+def describe_scaled(interval: Interval, places: int) -> str:
+    """A decimal fact's interval of scaled numbers in table units: ``>= 35.0``, ``35.0 to 39.9``."""
+    low = None if interval.low is None else shown(unscaled(interval.low, places), places)
+    high = None if interval.high is None else shown(unscaled(interval.high, places), places)
+    if low is not None and low == high:
+        return low
+    if low is None and high is None:
+        return "any value"
+    if low is None:
+        return f"<= {high}"
+    if high is None:
+        return f">= {low}"
+    return f"{low} to {high}"
+
+
 def _holds(concrete: Value, op: str, value: Value) -> bool:
-    """``concrete op value`` for whole numbers: bool and enum values never get here (``_listed``
-    answers for them, and validation rejects comparing a fact with another type's value)."""
-    assert isinstance(concrete, int) and isinstance(value, int), (concrete, value)
+    if isinstance(concrete, bool) or isinstance(value, bool):
+        left, right = bool(concrete), bool(value) if isinstance(value, bool) else value
+        if op == "==":
+            return left == right
+        if op == "!=":
+            return left != right
+        return False
+    if isinstance(concrete, str) or isinstance(value, str):
+        if op == "==":
+            return str(concrete) == str(value)
+        if op == "!=":
+            return str(concrete) != str(value)
+        return False
+    if isinstance(concrete, date) and isinstance(value, date):
+        return _ordered(concrete, op, value)
+    if isinstance(concrete, date) or isinstance(value, date):
+        return op == "!="
     return {
         "<": concrete < value,
         "<=": concrete <= value,
@@ -146,6 +222,11 @@ def _holds(concrete: Value, op: str, value: Value) -> bool:
     }[op]
 
 
+def _ordered(left: date, op: str, right: date) -> bool:
+    return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
+            "==": left == right, "!=": left != right}[op]
+
+
 def _comparisons(expr: Expr) -> Iterator[tuple[str, str, Value]]:
     if isinstance(expr, Compare):
         yield expr.fact, expr.op, expr.value
@@ -154,20 +235,36 @@ def _comparisons(expr: Expr) -> Iterator[tuple[str, str, Value]]:
             yield expr.fact, "==", value
     elif isinstance(expr, Not):
         yield from _comparisons(expr.operand)
-    elif isinstance(expr, And | Or):
+    elif isinstance(expr, And | Or | Count):
         for operand in expr.operands:
             yield from _comparisons(operand)
     elif isinstance(expr, Name):
         return
 
 
+def _scaled_literal(fact: Fact, value: Value) -> int | None:
+    """A comparison's number on the fact's integer scale (scaled for a decimal fact)."""
+    if isinstance(value, date):
+        return value.toordinal()
+    if isinstance(value, bool | str):
+        return None
+    if fact.type == "decimal":
+        number = parse_decimal(value)
+        return None if number is None else scaled(number, fact.places or 0)
+    return value if isinstance(value, int) else None
+
+
 def cut_points(policy: Policy) -> dict[str, set[int]]:
-    """For every int fact, the values where a new elementary interval starts."""
-    cuts: dict[str, set[int]] = {f.name: set() for f in policy.facts if f.type == "int"}
+    """For every int (and decimal) fact, the values where a new elementary interval starts."""
+    cuts: dict[str, set[int]] = {
+        f.name: set() for f in policy.facts if f.type in ("int", "decimal", "date")}
     expressions = [c.when for c in policy.criteria] + [r.when for r in policy.rows]
     for expr in expressions:
-        for fact, op, value in _comparisons(expr):
-            if fact not in cuts or isinstance(value, bool) or not isinstance(value, int):
+        for fact, op, literal in _comparisons(expr):
+            if fact not in cuts:
+                continue
+            value = _scaled_literal(policy.fact_map[fact], literal)
+            if value is None:
                 continue
             if op in ("<", ">="):
                 cuts[fact].add(value)
@@ -179,7 +276,7 @@ def cut_points(policy: Policy) -> dict[str, set[int]]:
 
 
 def _intervals(fact: Fact, starts: set[int]) -> tuple[Interval, ...]:
-    low, high = fact.minimum, fact.maximum
+    low, high = _scaled_bound(fact, fact.minimum), _scaled_bound(fact, fact.maximum)
     points = sorted(p for p in starts if (low is None or p > low) and (high is None or p <= high))
     result = []
     current = low
@@ -188,6 +285,15 @@ def _intervals(fact: Fact, starts: set[int]) -> tuple[Interval, ...]:
         current = point
     result.append(Interval(current, high))
     return tuple(result)
+
+
+def _scaled_bound(fact: Fact, bound: int | Decimal | None) -> int | None:
+    if bound is None:
+        return None
+    if fact.type == "decimal":
+        return scaled(bound, fact.places or 0)
+    assert isinstance(bound, int)
+    return bound
 
 
 def build_domains(policy: Policy) -> tuple[Domain, ...]:
@@ -206,11 +312,16 @@ def joint_domains(facts: Sequence[Fact], *policies: Policy,
     ``max + 1``), so every interval lies wholly inside or outside each of them.
     """
     cuts: dict[str, set[int]] = {}
+    units: dict[str, str] = {}
     for policy in policies:
         for name, points in cut_points(policy).items():
             cuts.setdefault(name, set()).update(points)
+        units.update(windows(policy))
     for fact in ranges:
-        bounds = (fact.minimum, None if fact.maximum is None else fact.maximum + 1)
+        if fact.type not in ("int", "decimal"):
+            continue
+        low, high = _scaled_bound(fact, fact.minimum), _scaled_bound(fact, fact.maximum)
+        bounds = (low, None if high is None else high + 1)
         cuts.setdefault(fact.name, set()).update(b for b in bounds if b is not None)
     domains = []
     for fact in facts:
@@ -221,5 +332,5 @@ def joint_domains(facts: Sequence[Fact], *policies: Policy,
             values = tuple(fact.values)
         else:
             values = _intervals(fact, cuts.get(fact.name, set()))
-        domains.append(Domain(fact, values))
+        domains.append(Domain(fact, values, units.get(fact.name, "")))
     return tuple(domains)

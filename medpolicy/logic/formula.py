@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from medpolicy.budget import checkpoint
 from medpolicy.logic.domain import Domain
-from medpolicy.tables.expr import And, Compare, Const, Expr, Member, Name, Not, Or
+from medpolicy.tables.expr import And, Compare, Const, Count, Expr, Member, Name, Not, Or
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,50 @@ class Translator:
             return FAnd(tuple(self(e) for e in expr.operands))
         if isinstance(expr, Or):
             return FOr(tuple(self(e) for e in expr.operands))
+        if isinstance(expr, Count):
+            return counted(expr.kind, expr.n, [self(e) for e in expr.operands])
         assert isinstance(expr, Const)
         return FConst(expr.value)
+
+
+def at_least(n: int, items: Sequence[Formula]) -> Formula:
+    """At least ``n`` of ``items`` hold, as and/or over the items (a sequential counter).
+
+    ``first(i, j)``: at least ``j`` of ``items[i:]`` hold. Sub-formulas are shared, so
+    the formula has O(len(items) * n) distinct nodes.
+    """
+    memo: dict[tuple[int, int], Formula] = {}
+
+    def first(i: int, j: int) -> Formula:
+        if j <= 0:
+            return TRUE
+        if len(items) - i < j:
+            return FALSE
+        key = (i, j)
+        if key not in memo:
+            take = items[i] if j == 1 else conj([items[i], first(i + 1, j - 1)])
+            skip = first(i + 1, j)
+            memo[key] = take if skip == FALSE else disj([take, skip])
+        return memo[key]
+
+    return first(0, n)
+
+
+def counted(kind: str, n: int, items: Sequence[Formula]) -> Formula:
+    """``at_least``, ``at_most`` or ``exactly`` ``n`` of ``items`` hold.
+
+    A count that is constant (``at_least(0, ...)``) still reads its items, so
+    the facts it names count as read, as the text says.
+    """
+    if kind == "at_least":
+        found = at_least(n, items)
+    elif kind == "at_most":
+        found = FNot(at_least(n + 1, items))
+    else:
+        found = conj([at_least(n, items), FNot(at_least(n + 1, items))])
+    if found == TRUE or found == FNot(FALSE):
+        return FOr((TRUE, FAnd(tuple(items))))
+    return found
 
 
 def children(formula: Formula) -> tuple[Formula, ...]:

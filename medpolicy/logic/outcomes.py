@@ -3,7 +3,8 @@
 Rows combine by the table's hit policy:
 
 - ``priority`` (and ``unique``, whose overlaps ``check`` reports as errors):
-  the strongest outcome among matching rows wins, deny over pend over approve;
+  the strongest outcome among matching rows wins, deny over refer over pend
+  over approve;
 - ``first``: the first matching row in table order wins.
 
 When no row matches, the ``otherwise`` outcome applies; a table without
@@ -45,7 +46,7 @@ def outcome_formulas(
         return result
     any_of = {o: disj([f for ro, f in rows if ro == o]) for o in OUTCOMES}
     stronger: list[Formula] = []
-    for outcome in ("deny", "pend", "approve"):
+    for outcome in ("deny", "refer", "pend", "approve"):
         own: Formula = any_of[outcome]
         if outcome == fallback:
             own = disj([own, none_match])
@@ -61,7 +62,7 @@ def rejection_formula(
 ) -> Formula:
     """Holds exactly on the complete cases that are not approved."""
     if hit_policy != "first" and no_match_outcome(otherwise) == "approve":
-        # Equivalent and smaller: some deny or pend row matches.
+        # Equivalent and smaller: some deny, refer or pend row matches.
         return disj([f for o, f in rows if o != "approve"])
     formulas = outcome_formulas(rows, hit_policy, otherwise)
-    return disj([formulas["deny"], formulas["pend"]])
+    return disj([formulas["deny"], formulas["refer"], formulas["pend"]])

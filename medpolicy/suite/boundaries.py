@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from medpolicy.logic.domain import Domain, Interval
 from medpolicy.logic.thresholds import thresholds
 from medpolicy.solver.decide.result import Decision
+from medpolicy.tables.decimals import unscaled
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Policy
 
@@ -65,11 +67,16 @@ class Concretizer:
         if f in self.base and self.base[f][0] == v:
             return self.base[f][1]
         name = domain.fact.name
-        ends = [e for e in (item.low, item.high) if e is not None and (name, e) in self.sides]
+        edges = [e for e in (item.low, item.high) if e is not None]
+        if domain.fact.type == "decimal":
+            ends: list[int | Decimal] = [unscaled(e, domain.places) for e in edges]
+        else:
+            ends = list(edges)
+        ends = [e for e in ends if (name, e) in self.sides]
         if not ends:
             return domain.concrete(v)
-        anchor = self.base[f][1] if f in self.base else item.representative()
-        assert isinstance(anchor, int)
+        anchor = self.base[f][1] if f in self.base else domain.concrete(v)
+        assert isinstance(anchor, int | Decimal)
         return min(ends, key=lambda e: ((name, e) in self.covered, abs(e - anchor)))
 
     def boundary_drafts(self, drafts: Sequence[Draft], decide: Decide) -> list[Draft]:
@@ -98,7 +105,7 @@ class Concretizer:
         return added
 
 
-def best_base(pool: Sequence[Draft], fact: str, value: int, other: int,
+def best_base(pool: Sequence[Draft], fact: str, value: Value, other: Value,
               decide: Decide) -> Draft:
     """The case to move to ``value``: one whose verdict the move changes, then one at ``other``."""
 

@@ -28,10 +28,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from medpolicy.logic.dates import REFERENCE_SERVICE_DATE
 from medpolicy.logic.domain import Domain, Interval
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Case, Policy
+from medpolicy.tables.windows import uses_windows
 
 Kind = Literal["approve", "deny", "partial"]
 KINDS: tuple[Kind, ...] = ("approve", "deny", "partial")
@@ -78,6 +80,8 @@ class CaseGenerator:
         self.policy = policy
         self.mix = mix
         self.rng = random.Random(seed)
+        #: Cases of a table with windows are dated at the reference service date.
+        self._service_date = REFERENCE_SERVICE_DATE if uses_windows(policy) else None
         self._decider = decider or Decider(policy, max_alternatives=1)
         self.domains: tuple[Domain, ...] = self._decider.table.domains
         self._open = [f for f, d in enumerate(self.domains) if d.fact.default is None]
@@ -222,7 +226,8 @@ class CaseGenerator:
     def cases(self, count: int, *, prefix: str = "gen") -> Iterator[Case]:
         """``count`` cases drawn from the mix, with ids ``gen-000001`` ..."""
         for n in range(1, count + 1):
-            yield Case(f"{prefix}-{n:06d}", self.facts(), self.policy.id)
+            yield Case(f"{prefix}-{n:06d}", self.facts(), self.policy.id,
+                       service_date=self._service_date)
 
     def records(self, count: int, *, prefix: str = "gen") -> Iterator[dict[str, object]]:
         """The same stream in the case-file format (one JSON Lines object each)."""
@@ -235,6 +240,8 @@ def case_record(case: Case) -> dict[str, object]:
     record: dict[str, object] = {"id": case.id}
     if case.policy is not None:
         record["policy"] = case.policy
+    if case.service_date is not None:
+        record["service_date"] = case.service_date.isoformat()
     record["facts"] = dict(case.facts)
     return record
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from medpolicy.logic.thresholds import Threshold, thresholds
@@ -173,13 +174,15 @@ def _threshold_coverage(
     return tuple(result)
 
 
-def _is(value: object, wanted: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value == wanted
+def _is(value: object, wanted: int | Decimal) -> bool:
+    number = isinstance(value, int | Decimal) and not isinstance(value, bool)
+    return number and value == wanted
 
 
 def measure(policy: Policy, decisions: Sequence[Decision]) -> Coverage:
     """The coverage of ``policy`` by the decided cases."""
-    verdicts = tuple((o, tuple(d.case for d in decisions if d.verdict == o)) for o in OUTCOMES)
+    verdicts = tuple((o, tuple(d.case for d in decisions if d.verdict == o))
+                     for o in OUTCOMES if o != "refer" or _gives_refer(policy, decisions))
     return Coverage(
         cases=len(decisions),
         rows=_row_coverage(policy, decisions),
@@ -187,6 +190,14 @@ def measure(policy: Policy, decisions: Sequence[Decision]) -> Coverage:
         thresholds=_threshold_coverage(policy, decisions),
         verdicts=verdicts,
     )
+
+
+def _gives_refer(policy: Policy, decisions: Sequence[Decision]) -> bool:
+    """Refer is listed among verdicts when the table can give it or a case got it."""
+    otherwise = policy.otherwise
+    return (any(row.outcome == "refer" for row in policy.rows)
+            or (otherwise is not None and otherwise.outcome == "refer")
+            or any(d.verdict == "refer" for d in decisions))
 
 
 def render_coverage(coverage: Coverage) -> str:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 import clingo
 
 from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
+from medpolicy.logic.dates import REFERENCE_SERVICE_DATE
 from medpolicy.logic.domain import Domain
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT, new_control, solve_models
 from medpolicy.solver.decide.decider import Decider
@@ -130,7 +131,8 @@ class _Generator:
     def decide(self, facts: Mapping[str, Value]) -> Decision:
         key = tuple(sorted(facts.items(), key=lambda item: item[0]))
         if key not in self._decisions:
-            self._decisions[key] = self.decider.decide(Case(id="generated", facts=dict(facts)))
+            self._decisions[key] = self.decider.decide(Case(id="generated", facts=dict(facts),
+                                                           service_date=REFERENCE_SERVICE_DATE))
         return self._decisions[key]
 
     def _representatives(self, assignment: Abstract) -> Facts:

@@ -20,27 +20,34 @@ then; it needs the ``fhir`` extra), any other resource is an error.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 
 from medpolicy.errors import InputError, LoadError, Location, Problem, ValidationError, did_you_mean
 from medpolicy.tables.collect import Collector, describe, join, sorted_problems
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Case, Expectation, Policy
-from medpolicy.tables.validate_facts import DomainIssue, check_value
+from medpolicy.tables.validate_facts import DomainIssue, check_value, parse_date
+from medpolicy.tables.windows import uses_windows
 from medpolicy.tables.yamlio import Document, load_file
 
-CASE_KEYS = ("id", "policy", "description", "facts", "expect")
+CASE_KEYS = ("id", "policy", "description", "service_date", "facts", "expect")
 EXPECT_KEYS = ("verdict", "missing", "rows")
 
 
-def load_case(path: str | Path, policy: Policy) -> Case:
-    """A case file checked against ``policy``; raises LoadError or ValidationError."""
+def load_case(path: str | Path, policy: Policy, *, service_date: date | None = None) -> Case:
+    """A case file checked against ``policy``; raises LoadError or ValidationError.
+
+    ``service_date`` (the CLI's ``--service-date``) replaces the file's.
+    """
     path = Path(path)
     document, _ = load_file(path)
-    return _case(Collector(document), policy, "stdin" if str(path) == "-" else path.stem)
+    return _case(Collector(document), policy, "stdin" if str(path) == "-" else path.stem,
+                 service_date)
 
 
-def load_cases(paths: Iterable[str | Path], policy: Policy) -> list[Case]:
+def load_cases(paths: Iterable[str | Path], policy: Policy, *,
+               service_date: date | None = None) -> list[Case]:
     """Every case file, in order; one InputError lists the problems of all bad files.
 
     The error is a LoadError when every bad file failed to load, otherwise a
@@ -52,7 +59,7 @@ def load_cases(paths: Iterable[str | Path], policy: Policy) -> list[Case]:
     first_file: dict[str, str] = {}
     for path in paths:
         try:
-            case = load_case(path, policy)
+            case = load_case(path, policy, service_date=service_date)
         except InputError as error:
             problems.extend(error.problems)
             only_load_errors = only_load_errors and isinstance(error, LoadError)
@@ -77,6 +84,8 @@ def case_from_mapping(
     policy: Policy,
     source: str = "<memory>",
     line: int | None = None,
+    *,
+    service_date: date | None = None,
 ) -> Case:
     """A case from already-parsed data (a JSON Lines record, a CSV row turned into a dict).
 
@@ -85,10 +94,31 @@ def case_from_mapping(
     """
     stem = Path(source).stem if source != "<memory>" else source
     default_id = f"{stem}:{line}" if line is not None else stem
-    return _case(Collector(Document(source, "", data), line), policy, default_id)
+    return _case(Collector(Document(source, "", data), line), policy, default_id, service_date)
 
 
-def _case(c: Collector, policy: Policy, default_id: str) -> Case:
+def _service_date(c: Collector, root: Mapping[object, object], policy: Policy,
+                  override: date | None) -> date | None:
+    """The case's service date: the override, else the file's; required by windows."""
+    if override is not None:
+        return override
+    if "service_date" not in root:
+        if uses_windows(policy):
+            c.add(c.node(root, "service_date"),
+                  f"the policy '{policy.id}' counts time since dates, so the case needs a "
+                  "'service_date'", expected="service_date: YYYY-MM-DD",
+                  hint="add it to the case, or give --service-date DATE")
+        return None
+    value = root["service_date"]
+    parsed = parse_date(value)
+    if parsed is None:
+        c.add(c.value(root, "service_date", "service_date"), "malformed service date",
+              expected="a date YYYY-MM-DD that exists", found=describe(value))
+    return parsed
+
+
+def _case(c: Collector, policy: Policy, default_id: str,
+          service_override: date | None = None) -> Case:
     root = c.document.root
     if not isinstance(root, Mapping):
         c.add(c.node(root, ""), "a case must be a mapping", expected="a mapping with 'facts'")
@@ -109,11 +139,13 @@ def _case(c: Collector, policy: Policy, default_id: str) -> Case:
             found=repr(policy_id),
         )
     description = c.text(root, "description", "") or ""
+    service_date = _service_date(c, root, policy, service_override)
     facts, locations = _facts(c, root, policy)
     expect = _expect(c, root, policy, facts)
     if c.problems:
         raise ValidationError(sorted_problems(c.problems))
-    return Case(case_id, facts, policy_id, description, expect, c.file, locations)
+    return Case(case_id, facts, policy_id, description, expect, c.file, locations,
+                service_date)
 
 
 def _facts(

@@ -10,6 +10,7 @@ carry the line the caller gives.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from decimal import Decimal
 from typing import TypeVar
 
 from medpolicy.errors import Location, Problem, did_you_mean
@@ -34,6 +35,8 @@ def describe(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, Decimal):
+        return str(value)
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, Mapping):
@@ -187,7 +190,7 @@ class Collector:
             return value
         if allow_int and is_int(value):
             return str(value)
-        number = isinstance(value, int | float) and not isinstance(value, bool)
+        number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
         self.add(
             self.value(parent, key, join(path, key)),
             "empty text" if isinstance(value, str) else "wrong type",

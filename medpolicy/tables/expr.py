@@ -12,11 +12,14 @@ Grammar (``not`` binds tighter than ``and``, ``and`` tighter than ``or``)::
     and     := unary ('and' unary)*
     unary   := 'not' unary | primary
     primary := '(' expr ')' | 'true' | 'false'
+             | COUNT '(' NUMBER ',' '[' expr (',' expr)* ']' ')'
              | NAME                      a bool fact or a criterion
              | NAME OP value             OP is one of < <= > >= == !=
+             | WINDOW '(' NAME ')' OP value   WINDOW: days_since ... years_since
              | NAME 'in' list | NAME 'not' 'in' list
     list    := '[' value (',' value)* ']'
-    value   := NUMBER | 'quoted text' | "quoted text" | BAREWORD | true | false
+    value   := NUMBER | DECIMAL | DATE | 'quoted text' | "quoted text" | BAREWORD | true | false
+    COUNT   := 'at_least' | 'at_most' | 'exactly'   (only when '(' follows)
 
 The text is parsed here, by hand; it is never evaluated by Python and never
 pasted into ASP program text. Every node records its character offset so that
@@ -27,8 +30,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
-Value = bool | int | str
+Value = bool | int | str | Decimal | date
 
 COMPARISON_OPS = ("<=", ">=", "==", "!=", "<", ">")
 
@@ -43,13 +48,14 @@ class Name:
 
 @dataclass(frozen=True)
 class Compare:
-    """``fact OP value``."""
+    """``fact OP value``, or ``UNIT_since(fact) OP value`` (``window`` is the unit)."""
 
     fact: str
     op: str
     value: Value
     pos: int
     value_pos: int
+    window: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,13 +93,28 @@ class Const:
     pos: int
 
 
-Expr = Name | Compare | Member | Not | And | Or | Const
+@dataclass(frozen=True)
+class Count:
+    """``at_least(N, [...])``, ``at_most(N, [...])`` or ``exactly(N, [...])``."""
+
+    kind: str
+    n: int
+    operands: tuple[Expr, ...]
+    pos: int
+    n_pos: int
+
+
+COUNT_KINDS = ("at_least", "at_most", "exactly")
+WINDOW_FUNCTIONS = ("days_since", "weeks_since", "months_since", "years_since")
+
+Expr = Name | Compare | Member | Not | And | Or | Const | Count
 
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
-  | (?P<num>-?\d+(?![\w.]))
+  | (?P<date>\d{4}-\d\d-\d\d(?![\w.-]))
+  | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.]))
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<str>'[^']*'|"[^"]*")
   | (?P<op><=|>=|==|!=|<|>)
@@ -215,6 +236,10 @@ class _Parser:
         if token.kind != "name":
             self._fail("a fact or criterion name, 'not', 'true', 'false' or '('")
         self._take()
+        if token.text in COUNT_KINDS and self._at("punct", "("):
+            return self._count(token)
+        if token.text in WINDOW_FUNCTIONS and self._at("punct", "("):
+            return self._window(token)
         if self._at("op"):
             op = self._take().text
             value_pos = self.current.pos
@@ -229,11 +254,49 @@ class _Parser:
             return Member(token.text, values, True, token.pos, positions)
         return Name(token.text, token.pos)
 
+    def _window(self, token: _Token) -> Compare:
+        self._take()
+        fact = self.current
+        if fact.kind != "name":
+            self._fail(f"the name of a date fact inside {token.text}(...)")
+        self._take()
+        self._expect("punct", ")", "')'")
+        if not self._at("op"):
+            self._fail(f"a comparison after {token.text}({fact.text}), e.g. '<= 12'")
+        op = self._take().text
+        value_pos = self.current.pos
+        unit = token.text.removesuffix("_since")
+        return Compare(fact.text, op, self._value(), fact.pos, value_pos, unit)
+
+    def _count(self, token: _Token) -> Count:
+        self._take()
+        n_token = self.current
+        if n_token.kind != "num":
+            self._fail(f"a whole number: how many conditions {token.text} counts")
+        self._take()
+        self._expect("punct", ",", "',' after the number")
+        self._expect("punct", "[", "'[' to open the list of conditions")
+        operands = [self._or()]
+        while self._at("punct", ","):
+            self._take()
+            operands.append(self._or())
+        self._expect("punct", "]", "',' or ']'")
+        self._expect("punct", ")", "')'")
+        return Count(token.text, int(n_token.text), tuple(operands), token.pos, n_token.pos)
+
     def _value(self) -> Value:
         token = self.current
+        if token.kind == "date":
+            self._take()
+            try:
+                return date.fromisoformat(token.text)
+            except ValueError:
+                raise ParseError(f"impossible date {token.text}", token.pos,
+                                 "a date that exists, YYYY-MM-DD", token.text) from None
         if token.kind == "num":
             self._take()
-            return int(token.text)
+            plain = token.text.lstrip("-").isdigit()
+            return int(token.text) if plain else Decimal(token.text)
         if token.kind == "str":
             self._take()
             return token.text[1:-1]
@@ -273,7 +336,7 @@ def names_in(expr: Expr) -> list[tuple[str, int]]:
         return [(expr.fact, expr.pos)]
     if isinstance(expr, Not):
         return names_in(expr.operand)
-    if isinstance(expr, And | Or):
+    if isinstance(expr, And | Or | Count):
         return [item for operand in expr.operands for item in names_in(operand)]
     return []
 
@@ -284,6 +347,10 @@ def format_value(value: Value) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value) and value not in _KEYWORDS:
         return value
     return f"'{value}'" if "'" not in value else f'"{value}"'
@@ -296,13 +363,17 @@ def to_text(expr: Expr) -> str:
     if isinstance(expr, Const):
         return "true" if expr.value else "false"
     if isinstance(expr, Compare):
-        return f"{expr.fact} {expr.op} {format_value(expr.value)}"
+        left = f"{expr.window}_since({expr.fact})" if expr.window else expr.fact
+        return f"{left} {expr.op} {format_value(expr.value)}"
     if isinstance(expr, Member):
         values = ", ".join(format_value(v) for v in expr.values)
         return f"{expr.fact} {'not in' if expr.negated else 'in'} [{values}]"
     if isinstance(expr, Not):
         inner = to_text(expr.operand)
-        return f"not {inner}" if isinstance(expr.operand, Name | Const | Not) else f"not ({inner})"
+        simple = isinstance(expr.operand, Name | Const | Not | Count)
+        return f"not {inner}" if simple else f"not ({inner})"
+    if isinstance(expr, Count):
+        return f"{expr.kind}({expr.n}, [{', '.join(to_text(e) for e in expr.operands)}])"
     joiner = " and " if isinstance(expr, And) else " or "
     parts = []
     for operand in expr.operands:

@@ -11,21 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
 from medpolicy.errors import Location
 from medpolicy.tables.expr import Expr, Value
 
-FactType = Literal["bool", "int", "enum"]
-Outcome = Literal["approve", "deny", "pend"]
+FactType = Literal["bool", "int", "enum", "decimal", "date"]
+Outcome = Literal["approve", "deny", "pend", "refer"]
 HitPolicy = Literal["priority", "first", "unique"]
 
-OUTCOMES: tuple[Outcome, ...] = ("approve", "deny", "pend")
+OUTCOMES: tuple[Outcome, ...] = ("approve", "deny", "pend", "refer")
 HIT_POLICIES: tuple[HitPolicy, ...] = ("priority", "first", "unique")
-FACT_TYPES: tuple[FactType, ...] = ("bool", "int", "enum")
+FACT_TYPES: tuple[FactType, ...] = ("bool", "int", "enum", "decimal", "date")
 #: Priority of outcomes under the ``priority`` hit policy (higher wins).
-OUTCOME_RANK: Mapping[str, int] = {"approve": 0, "pend": 1, "deny": 2}
+OUTCOME_RANK: Mapping[str, int] = {"approve": 0, "pend": 1, "refer": 2, "deny": 3}
 #: The id under which the ``otherwise`` clause appears among reasons.
 OTHERWISE_ID = "otherwise"
 
@@ -37,8 +39,8 @@ class Fact:
     name: str
     type: FactType
     values: tuple[str, ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: int | Decimal | None = None
+    maximum: int | Decimal | None = None
     unit: str | None = None
     default: Value | None = None
     question: str = ""
@@ -48,6 +50,8 @@ class Fact:
     document: str = ""
     #: The requester can still change it (care given, the planned procedure).
     actionable: bool = False
+    #: decimal facts: the places after the point (0 to 6); None for other types.
+    places: int | None = None
 
     @property
     def closed_world(self) -> bool:
@@ -157,3 +161,5 @@ class Case:
     expect: Expectation | None = None
     path: str = "<memory>"
     locations: Mapping[str, Location] = field(default_factory=dict, compare=False)
+    #: The date of service the window functions count to (None when not given).
+    service_date: date | None = None

@@ -10,19 +10,26 @@ type on its right:
 - enum facts: ``==``, ``!=``, ``in``, ``not in`` with listed values (a number
   whose text is listed is fine, and is normalized to that text).
 
+``at_least(N, [...])``, ``at_most`` and ``exactly`` count conditions; N must be
+between 0 and the number of conditions listed.
+
 Problems point at the column of the offending name or value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from datetime import date
+from decimal import Decimal
 
 from medpolicy.errors import Location, did_you_mean
 from medpolicy.tables.collect import Collector, describe, is_int
+from medpolicy.tables.decimals import fits, parse_decimal, places_words
 from medpolicy.tables.expr import (
     And,
     Compare,
     Const,
+    Count,
     Expr,
     Member,
     Name,
@@ -39,8 +46,11 @@ from medpolicy.tables.validate_facts import domain_text
 Locate = Callable[[int], Location]
 
 _EQUALITY = ("==", "!=")
-_KIND = {"bool": "yes/no", "int": "number", "enum": "enum"}
-_EXAMPLE = {"int": "{name} >= 1", "enum": "{name} == {value}"}
+_KIND = {"bool": "yes/no", "int": "number", "enum": "enum", "decimal": "decimal",
+         "date": "date"}
+_EXAMPLE = {"int": "{name} >= 1", "enum": "{name} == {value}", "decimal": "{name} >= 1.5",
+            "date": "months_since({name}) <= 12"}
+_ORDERED = ("int", "decimal", "date")
 
 
 class ExpressionChecker:
@@ -57,6 +67,8 @@ class ExpressionChecker:
         self.c = c
         self.facts = facts
         self.criteria = criteria
+        #: How each date fact is read so far (a window or date literals) and where.
+        self.date_uses: dict[str, tuple[str, Location]] = {}
         self.ignore = ignore
 
     def parse(self, text: str, locate: Locate) -> Expr | None:
@@ -106,8 +118,23 @@ class ExpressionChecker:
             return And(tuple(self._walk(e, locate) for e in expr.operands), expr.pos)
         if isinstance(expr, Or):
             return Or(tuple(self._walk(e, locate) for e in expr.operands), expr.pos)
+        if isinstance(expr, Count):
+            return self._count(expr, locate)
         assert isinstance(expr, Const)
         return expr
+
+    def _count(self, expr: Count, locate: Locate) -> Expr:
+        operands = tuple(self._walk(e, locate) for e in expr.operands)
+        size = len(operands)
+        if not 0 <= expr.n <= size:
+            self.c.add(
+                locate(expr.n_pos),
+                f"{expr.kind} counts {size} condition{'s' if size != 1 else ''}, "
+                f"so its number must be between 0 and {size}",
+                expected=f"a whole number from 0 to {size}",
+                found=str(expr.n),
+            )
+        return Count(expr.kind, expr.n, operands, expr.pos, expr.n_pos)
 
     def _unknown(self, name: str, where: Location) -> None:
         if name in self.ignore:
@@ -146,11 +173,41 @@ class ExpressionChecker:
             self._unknown(name, locate(pos))
         return None
 
-    def _compare(self, expr: Compare, locate: Locate) -> Expr:
+    def _use(self, fact: Fact, window: str, where: Location) -> None:
+        """A date fact is read one way in a table: one window unit, or date literals."""
+        how = f"{window}_since" if window else "date literals"
+        first = self.date_uses.setdefault(fact.name, (how, where))
+        if first[0] != how:
+            self.c.add(where, f"the date fact '{fact.name}' is used with {how} here and with "
+                       f"{first[0]} at line {first[1].line}, column {first[1].column}",
+                       expected=f"one way to read '{fact.name}' in one table ({first[0]})",
+                       found=how, hint="use one unit per date fact; that keeps it exact")
+
+    def _window(self, expr: Compare, locate: Locate) -> Expr:
         fact = self._fact_on_left(expr.fact, expr.pos, locate)
         if fact is None:
             return expr
-        if fact.type != "int" and expr.op not in _EQUALITY:
+        if fact.type != "date":
+            self.c.add(locate(expr.pos), f"{expr.window}_since needs a date fact, and "
+                       f"'{fact.name}' is {_KIND[fact.type]}", expected="a date fact",
+                       found=f"{fact.type} fact '{fact.name}'")
+            return expr
+        self._use(fact, expr.window, locate(expr.pos))
+        if not is_int(expr.value):
+            self.c.add(locate(expr.value_pos), f"{expr.window}_since({fact.name}) is compared "
+                       "with a value that is not a whole number", expected="a whole number",
+                       found=describe(expr.value))
+        return expr
+
+    def _compare(self, expr: Compare, locate: Locate) -> Expr:
+        if expr.window:
+            return self._window(expr, locate)
+        fact = self._fact_on_left(expr.fact, expr.pos, locate)
+        if fact is None:
+            return expr
+        if fact.type == "date":
+            self._use(fact, "", locate(expr.pos))
+        if fact.type not in _ORDERED and expr.op not in _EQUALITY:
             self.c.add(
                 locate(expr.pos),
                 f"'{expr.op}' does not apply to the {_KIND[fact.type]} fact '{fact.name}'",
@@ -165,14 +222,44 @@ class ExpressionChecker:
         fact = self._fact_on_left(expr.fact, expr.pos, locate)
         if fact is None:
             return expr
+        if fact.type == "date":
+            self._use(fact, "", locate(expr.pos))
         values = tuple(
             self._value(fact, value, locate(pos))
             for value, pos in zip(expr.values, expr.value_pos, strict=True)
         )
         return Member(expr.fact, values, expr.negated, expr.pos, expr.value_pos)
 
+    def _decimal(self, fact: Fact, value: Value, where: Location) -> Value:
+        """A decimal fact's literal: a number with at most ``places`` places, in range."""
+        number = None if isinstance(value, str) else parse_decimal(value)
+        places = fact.places or 0
+        expected = f"a number with at most {places_words(places)}"
+        if number is None:
+            self.c.add(where, f"the decimal fact '{fact.name}' is compared with a value that "
+                       "is not a number", expected=expected, found=describe(value))
+            return value
+        if not fits(number, places):
+            self.c.add(where, f"the threshold {describe(value)} has more places than "
+                       f"'{fact.name}' declares ({places}); it is never rounded",
+                       expected=expected, found=describe(value))
+            return value
+        if not _in_range(fact, number):
+            self.c.add(where, f"the threshold {describe(value)} is outside the range of "
+                       f"'{fact.name}'", expected=domain_text(fact), found=describe(value))
+        return number
+
     def _value(self, fact: Fact, value: Value, where: Location) -> Value:
         """The value normalized to the fact's type; records a problem when it does not fit."""
+        if fact.type == "decimal":
+            return self._decimal(fact, value, where)
+        if fact.type == "date":
+            if not isinstance(value, date):
+                self.c.add(where, f"the date fact '{fact.name}' is compared with "
+                           f"{describe(value)}, not a date", expected="a date YYYY-MM-DD",
+                           found=describe(value),
+                           hint=f"or count time: months_since({fact.name}) <= 12")
+            return value
         if fact.type == "int":
             if not is_int(value):
                 self.c.add(
@@ -212,7 +299,7 @@ class ExpressionChecker:
 
 
 def _in_range(fact: Fact, value: Value) -> bool:
-    assert isinstance(value, int)
+    assert isinstance(value, int | Decimal)
     if fact.minimum is not None and value < fact.minimum:
         return False
     return fact.maximum is None or value <= fact.maximum

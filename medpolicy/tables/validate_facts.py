@@ -8,11 +8,15 @@ or a value written in a case) belongs to a fact's domain, and normalizes it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
 
 from medpolicy.errors import Location, did_you_mean
 from medpolicy.tables.collect import Collector, describe, is_int, join
+from medpolicy.tables.decimals import MAX_PLACES, fits, parse_decimal, places_words, shown
 from medpolicy.tables.expr import Name, ParseError, Value, parse_expression
 from medpolicy.tables.model import FACT_TYPES, Fact, FactType
 
@@ -20,9 +24,10 @@ from medpolicy.tables.model import FACT_TYPES, Fact, FactType
 #: so a request of up to 2,000 facts at this cost still fits.
 MAX_COST = 1_000_000
 FACT_KEYS = ("type", "values", "min", "max", "unit", "default", "question", "cost",
-             "document", "actionable")
-_ONLY_FOR = {"values": "enum", "min": "int", "max": "int", "unit": "int"}
-_ARTICLE = {"bool": "a", "int": "an", "enum": "an"}
+             "document", "actionable", "places")
+_ONLY_FOR = {"values": ("enum",), "min": ("int", "decimal"), "max": ("int", "decimal"),
+             "unit": ("int", "decimal"), "places": ("decimal",)}
+_ARTICLE = {"bool": "a", "int": "an", "enum": "an", "decimal": "a", "date": "a"}
 _TYPE_ALIASES = {
     "boolean": "bool",
     "integer": "int",
@@ -58,6 +63,10 @@ def domain_text(fact: Fact) -> str:
         return "true or false"
     if fact.type == "enum":
         return "one of " + ", ".join(fact.values)
+    if fact.type == "decimal":
+        return _decimal_text(fact)
+    if fact.type == "date":
+        return "a date YYYY-MM-DD"
     low, high = fact.minimum, fact.maximum
     if low is not None and high is not None:
         return f"a whole number from {low} to {high}"
@@ -68,8 +77,69 @@ def domain_text(fact: Fact) -> str:
     return "a whole number"
 
 
+def _decimal_text(fact: Fact) -> str:
+    places = fact.places or 0
+    text = f"a number with at most {places_words(places)}"
+    low, high = fact.minimum, fact.maximum
+    if low is not None and high is not None:
+        return f"{text} from {shown(low, places)} to {shown(high, places)}"
+    if low is not None:
+        return f"{text} of at least {shown(low, places)}"
+    if high is not None:
+        return f"{text} of at most {shown(high, places)}"
+    return text
+
+
+def _check_decimal(fact: Fact, value: object) -> Value | DomainIssue:
+    expected, found = domain_text(fact), describe(value)
+    number = parse_decimal(value)
+    if number is None:
+        return DomainIssue(f"wrong type for the decimal fact '{fact.name}'", expected, found,
+                           "write a number such as 37.5 or a text such as \"37.50\"")
+    places = fact.places or 0
+    if not fits(number, places):
+        return DomainIssue(f"{found} has more places than '{fact.name}' declares ({places}); "
+                           "it is never rounded", expected, found)
+    too_low = fact.minimum is not None and number < fact.minimum
+    too_high = fact.maximum is not None and number > fact.maximum
+    if too_low or too_high:
+        return DomainIssue(f"value out of range for '{fact.name}'", expected, found)
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+
+
+def parse_date(value: object) -> date | None:
+    """A date from a ``date`` or an ISO ``YYYY-MM-DD`` text that exists, else None."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _check_date(fact: Fact, value: object) -> Value | DomainIssue:
+    parsed = parse_date(value)
+    if parsed is not None:
+        return parsed
+    found = describe(value)
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return DomainIssue(f"impossible date {found} for '{fact.name}'",
+                           "a date that exists, YYYY-MM-DD", found)
+    return DomainIssue(f"wrong date format for '{fact.name}'", "a date YYYY-MM-DD", found,
+                       "write dates as YYYY-MM-DD, e.g. 2025-09-01")
+
+
 def check_value(fact: Fact, value: object) -> Value | DomainIssue:
     """The value, normalized, when it is in the fact's domain; otherwise why not."""
+    if fact.type == "decimal":
+        return _check_decimal(fact, value)
+    if fact.type == "date":
+        return _check_date(fact, value)
     expected, found = domain_text(fact), describe(value)
     if fact.type == "bool":
         if isinstance(value, bool):
@@ -131,7 +201,7 @@ def _read_type(c: Collector, spec: Mapping[object, object], path: str) -> FactTy
     c.add(
         c.value(spec, "type", join(path, "type")),
         f"unknown fact type {describe(kind)}",
-        expected="bool, int or enum",
+        expected="bool, int, enum, decimal or date",
         found=describe(kind),
         hint=(
             f"did you mean '{_TYPE_ALIASES[kind]}'?"
@@ -149,14 +219,20 @@ def _read_fact(
     c.check_keys(spec, path, FACT_KEYS, ("type",), what="fact key")
     kind = _read_type(c, spec, path)
     for key, only in _ONLY_FOR.items():
-        if kind is not None and key in spec and kind != only:
+        if kind is not None and key in spec and kind not in only:
             c.add(
                 c.key(spec, key, join(path, key)),
-                f"'{key}' applies only to {only} facts, "
+                f"'{key}' applies only to {' and '.join(only)} facts, "
                 f"and '{name}' is {_ARTICLE[kind]} {kind} fact",
             )
     values = _read_values(c, spec, path) if kind == "enum" else ()
-    low, high = c.integer(spec, "min", path), c.integer(spec, "max", path)
+    places = _read_places(c, name, spec, path) if kind == "decimal" else None
+    low: int | Decimal | None
+    high: int | Decimal | None
+    if kind == "decimal":
+        low, high = (_read_bound(c, name, spec, key, path, places) for key in ("min", "max"))
+    else:
+        low, high = c.integer(spec, "min", path), c.integer(spec, "max", path)
     if low is not None and high is not None and low > high:
         c.add(
             c.value(spec, "max", join(path, "max")),
@@ -180,9 +256,13 @@ def _read_fact(
     if kind is None or len(c.problems) > before:
         return None
     fact = Fact(name, kind, values, low, high, unit, None, question, cost or 1, where,
-                document=document, actionable=actionable)
+                document=document, actionable=actionable, places=places)
     if "default" not in spec:
         return fact
+    if kind == "date":
+        c.add(c.key(spec, "default", join(path, "default")),
+              f"a date fact has no default: leave '{name}' unknown when the chart has no date")
+        return None
     checked = check_value(fact, spec["default"])
     if isinstance(checked, DomainIssue):
         c.add(
@@ -203,6 +283,38 @@ def _read_flag(c: Collector, spec: Mapping[object, object], key: str, path: str)
         return value
     c.wrong_type(c.value(spec, key, join(path, key)), "true or false", value)
     return False
+
+
+def _read_places(c: Collector, name: str, spec: Mapping[object, object], path: str) -> int:
+    """A decimal fact's ``places``: required, a whole number from 0 to 6."""
+    if "places" not in spec:
+        c.add(c.node(spec, join(path, "places")),
+              f"the decimal fact '{name}' needs 'places' (0 to {MAX_PLACES})",
+              hint="how many places after the point its values may have, e.g. 'places: 1'")
+        return 0
+    places = c.integer(spec, "places", path)
+    if places is not None and not 0 <= places <= MAX_PLACES:
+        c.add(c.value(spec, "places", join(path, "places")), "places out of range",
+              expected=f"a whole number from 0 to {MAX_PLACES}", found=str(places))
+    return places or 0
+
+
+def _read_bound(c: Collector, name: str, spec: Mapping[object, object], key: str, path: str,
+                places: int | None) -> Decimal | None:
+    """A decimal fact's ``min`` or ``max``: a number with at most ``places`` places."""
+    if key not in spec:
+        return None
+    number = parse_decimal(spec[key])
+    expected = f"a number with at most {places_words(places or 0)}"
+    if number is None or isinstance(spec[key], str):
+        c.wrong_type(c.value(spec, key, join(path, key)), expected, spec[key])
+        return None
+    if not fits(number, places or 0):
+        c.add(c.value(spec, key, join(path, key)),
+              f"{key} has more places than '{name}' declares ({places}); it is never rounded",
+              expected=expected, found=describe(spec[key]))
+        return None
+    return number
 
 
 def _read_values(c: Collector, spec: Mapping[object, object], path: str) -> tuple[str, ...]:

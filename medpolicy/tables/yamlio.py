@@ -24,6 +24,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
@@ -157,11 +158,6 @@ class StrictLoader(yaml.SafeLoader):
         _check_digits(node)
         return int(self.construct_scalar(node))
 
-    def construct_bounded_float(self, node: ScalarNode) -> float:
-        _check_digits(node)
-        value: float = super().construct_yaml_float(node)
-        return value
-
     def construct_checked_str(self, node: ScalarNode) -> str:
         text = str(self.construct_scalar(node))
         problem = bad_character(text)
@@ -184,8 +180,20 @@ def _check_digits(node: ScalarNode) -> None:
         raise ConstructorError(None, None, problem, node.start_mark)
 
 
+def _construct_number(loader: StrictLoader, node: Node) -> object:
+    """A YAML float as an exact Decimal of its text (so no decimal is ever rounded)."""
+    assert isinstance(node, ScalarNode)
+    _check_digits(node)
+    text = str(loader.construct_scalar(node))
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return loader.construct_yaml_float(node)
+    return value if value.is_finite() else loader.construct_yaml_float(node)
+
+
 StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_bounded_int)
-StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_bounded_float)
+StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_number)
 StrictLoader.add_constructor("tag:yaml.org,2002:str", StrictLoader.construct_checked_str)
 StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map_marked)
 StrictLoader.add_constructor("tag:yaml.org,2002:seq", StrictLoader.construct_yaml_seq_marked)

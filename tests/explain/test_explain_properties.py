@@ -121,11 +121,13 @@ def test_counterfactuals_approve_and_none_is_cheaper(table_and_case: tuple[Polic
 def test_explain_reports_counterfactuals_exactly_for_denials(
     table_and_case: tuple[Policy, Case],
 ) -> None:
-    """A denial (or a pend no documentation approves) gets counterfactuals, when any exist."""
+    """A denial or referral (or a pend no documentation approves) gets counterfactuals,
+    when any exist."""
     policy, case = _all_actionable(table_and_case[0]), table_and_case[1]
     explanation = explain(Decider(policy), case)
     decision = explanation.decision
-    wanted = decision.verdict == "deny" or (decision.undetermined and not decision.missing)
+    wanted = decision.verdict in ("deny", "refer") or (
+        decision.undetermined and not decision.missing)
     assert explanation.wants_counterfactuals == wanted
     event(f"wants counterfactuals: {wanted}")
     if not wanted:

@@ -31,7 +31,7 @@ h2{font-size:17px;margin:0 0 8px}
 .verdict b{font-size:26px;letter-spacing:1px;margin-right:12px}
 .verdict p{margin:6px 0 0;font-size:15px;opacity:.95}
 .verdict-approve{background:#2e7d32}.verdict-deny{background:#b71c1c}
-.verdict-pend{background:#c96a00}
+.verdict-pend{background:#c96a00}.verdict-refer{background:#4527a0}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:18px}
 section{background:#fff;border:1px solid #dde1e6;border-radius:10px;padding:14px 18px;
 margin-bottom:18px}
@@ -40,6 +40,7 @@ ol,ul{margin:0;padding-left:22px}li{margin:3px 0}
 .tag{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;font-weight:bold;
 color:#fff;vertical-align:1px}
 .tag-deny{background:#b71c1c}.tag-pend{background:#c05600}.tag-approve{background:#2e7d32}
+.tag-refer{background:#4527a0}
 .state{color:#555;font-size:13px}
 .unknown{color:#8a5a00;font-weight:bold}.question{color:#555;font-size:13px}
 .requested{color:#6a1b9a;font-weight:bold;font-size:12px}
@@ -142,7 +143,8 @@ def _pathways(info: Mapping[str, Any]) -> str:
 
 
 def _counterfactuals(info: Mapping[str, Any]) -> str:
-    if info["verdict"] != "deny" and not (info["undetermined"] and not info["missing"]):
+    stuck = info["undetermined"] and not info["missing"]
+    if info["verdict"] not in ("deny", "refer") and not stuck:
         return ""
     changes = info["counterfactuals"]
     head = '<section id="counterfactuals"><h2>What would have to be different</h2>'
@@ -197,6 +199,13 @@ def at_a_glance(graph: Any) -> str:
     if info["verdict"] == "deny":
         changes = len(info["counterfactuals"])
         text = f"Denied by {_plural(rows, 'row')}, whatever is undocumented."
+        if changes:
+            text += f" {_plural(changes, 'cheapest change')} would make it approvable."
+        return text
+    if info["verdict"] == "refer":
+        changes = len(info["counterfactuals"])
+        text = (f"Referred to clinical review by {_plural(rows, 'row')}, "
+                "whatever is undocumented.")
         if changes:
             text += f" {_plural(changes, 'cheapest change')} would make it approvable."
         return text

@@ -13,8 +13,10 @@ from typing import Any
 
 import networkx as nx
 
+from medpolicy.tables.decimals import json_default
+
 
 def render_json(graph: Any) -> str:
     """Node-link JSON of ``graph`` (``nodes``, ``edges``, ``graph``), indented."""
     data = nx.node_link_data(graph, edges="edges")
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(data, indent=2, ensure_ascii=False, default=json_default) + "\n"

@@ -31,6 +31,7 @@ NODE_LOOKS: Mapping[str, Look] = {
     "criterion-unknown": Look("#fff1c9", "#a86b00", True, "criterion unknown"),
     "criterion-not_applicable": Look("#ffffff", "#b5b5b5", True, "criterion not applicable"),
     "row-matched-deny": Look("#f8d4d4", "#b71c1c", False, "row matched: deny"),
+    "row-matched-refer": Look("#e4dcf5", "#4527a0", False, "row matched: refer"),
     "row-matched-pend": Look("#ffe2c2", "#c05600", False, "row matched: pend"),
     "row-matched-approve": Look("#dcf1e0", "#2e7d32", False, "row matched: approve"),
     "row-open": Look("#fff1c9", "#a86b00", True, "row open (matches in some completions)"),
@@ -38,6 +39,7 @@ NODE_LOOKS: Mapping[str, Look] = {
     "verdict-approve": Look("#2e7d32", "#1b5e20", False, "verdict: approve"),
     "verdict-deny": Look("#b71c1c", "#7f0000", False, "verdict: deny"),
     "verdict-pend": Look("#c96a00", "#8a4600", False, "verdict: pend"),
+    "verdict-refer": Look("#4527a0", "#311b92", False, "verdict: refer"),
 }
 
 #: Colour and SVG dash pattern ("" for solid) of each edge role, and its legend words.

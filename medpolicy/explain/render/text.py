@@ -88,8 +88,8 @@ def render_tree(graph: Any) -> str:
                              "approve the request (cheapest first)", info["missing"], False)
     elif info["undetermined"]:
         out += ["", "No documentation can lead to approval: every completion of the unknown "
-                "facts is denied or pended."]
-    if info["verdict"] == "deny" or (info["undetermined"] and not info["missing"]):
+                "facts is denied, referred or pended."]
+    if info["verdict"] in ("deny", "refer") or (info["undetermined"] and not info["missing"]):
         if info["counterfactuals"]:
             out += _alternatives("What would have to be different", "any one of these changes "
                                  "would make the request approvable (cheapest first)",

@@ -14,9 +14,12 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from medpolicy.errors import Location
+from medpolicy.logic.dates import REFERENCE_SERVICE_DATE
+from medpolicy.tables.decimals import json_default
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Outcome
 
@@ -63,13 +66,15 @@ class Witness:
         expect: dict[str, Any] = {"verdict": self.verdict}
         if self.rows:
             expect["rows"] = list(self.rows)
-        return {
+        case: dict[str, Any] = {
             "id": self.id,
             "policy": policy_id,
             "description": self.description,
-            "facts": dict(self.facts),
-            "expect": expect,
         }
+        if any(isinstance(v, date) for _, v in self.facts):
+            # Witness dates count from the reference service date (logic.dates).
+            case["service_date"] = REFERENCE_SERVICE_DATE.isoformat()
+        return case | {"facts": dict(self.facts), "expect": expect}
 
 
 @dataclass(frozen=True)
@@ -189,7 +194,7 @@ class CheckReport:
         }
 
     def to_json(self, least: Severity = "info") -> str:
-        return json.dumps(self.to_dict(least), ensure_ascii=False)
+        return json.dumps(self.to_dict(least), ensure_ascii=False, default=json_default)
 
 
 def quote(items: Sequence[str]) -> str:

@@ -5,14 +5,24 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from functools import lru_cache
 
 import yaml
 
 from medpolicy.solver.check.findings import SEVERITIES, CheckReport, Finding, Severity
+from medpolicy.tables.decimals import represent_decimal
 
 _HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Info"}
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_BASE = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BASE):  # type: ignore[misc, valid-type]
+    """The safe dumper, writing decimals as plain numbers in table units."""
+
+
+_Dumper.add_representer(Decimal, represent_decimal)
+_DUMPER = _Dumper
 
 
 def summary_line(report: CheckReport) -> str:

@@ -3,7 +3,7 @@ irrelevant facts.
 
 An outcome is reached when some row that gives it can decide a case, or when
 it is what a case no row matches gets ('otherwise', or pend for the gap).
-``approve`` is always expected to be reachable; ``deny`` and ``pend`` only when
+``approve`` is always expected to be reachable; ``deny``, ``refer`` and ``pend`` only when
 a row or 'otherwise' gives them. A criterion some row uses is constant when it
 cannot be met, or cannot fail. A fact is irrelevant when rows read it but no
 case changes what it gets when only that fact changes.
@@ -25,7 +25,7 @@ def unreachable_outcomes(table: CompiledTable, evidence: Evidence) -> list[Findi
     otherwise = policy.otherwise
     fallback = otherwise.outcome if otherwise else "pend"
     findings = []
-    for outcome in ("approve", "deny", "pend"):
+    for outcome in ("approve", "deny", "pend", "refer"):
         rows = [r for r, row in enumerate(policy.rows) if row.outcome == outcome]
         by_otherwise = otherwise is not None and otherwise.outcome == outcome
         if outcome != "approve" and not rows and not by_otherwise:

@@ -279,7 +279,7 @@ class Decider:
             request=request.request,
             relevant=request.relevant,
             next_question=request.next_question,
-            service_date=_service_date(case),
+            service_date=case.service_date.isoformat() if case.service_date else None,
         )
 
     @guarded
@@ -408,7 +408,7 @@ class Decider:
         self, cons: Consequences, verdict: Outcome, undetermined: bool
     ) -> tuple[Reason, ...]:
         rows = self.policy.rows
-        wanted = {"deny", "pend"} if undetermined else {verdict}
+        wanted = {"deny", "refer", "pend"} if undetermined else {verdict}
         reasons = [
             Reason(
                 row.id,
@@ -523,12 +523,6 @@ def _completion(model: clingo.Model) -> dict[int, int]:
         for sym in model.symbols(atoms=True)
         if sym.name == "val" and len(sym.arguments) == 2
     }
-
-
-def _service_date(case: Case) -> str | None:
-    """The case's service date as ISO text, when the case model carries one."""
-    value = getattr(case, "service_date", None)
-    return None if value is None else str(value)
 
 
 def _only(outcomes: set[str]) -> Outcome:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from medpolicy.logic.domain import Domain, Interval
+from medpolicy.logic.domain import Domain, Interval, describe_scaled
 
 
 def merged_intervals(domain: Domain, indices: Iterable[int]) -> list[Interval]:
@@ -35,11 +35,22 @@ def merged_intervals(domain: Domain, indices: Iterable[int]) -> list[Interval]:
     return runs
 
 
+def decimal_words(run: Interval, places: int) -> str:
+    """A decimal run in table units: ``>= 35.0``, ``<= 39.9``, ``between 35.0 and 39.9``."""
+    text = describe_scaled(run, places)
+    if " to " in text:
+        low, high = text.split(" to ")
+        return f"between {low} and {high}"
+    return text
+
+
 def value_labels(domain: Domain, indices: Iterable[int]) -> tuple[str, ...]:
     """Each allowed value (or merged interval, ``4 to 5``) as a label, in domain order."""
     chosen = sorted(set(indices))
     if domain.fact.type == "int":
         return tuple(run.describe() for run in merged_intervals(domain, chosen))
+    if domain.fact.type == "decimal":
+        return tuple(decimal_words(run, domain.places) for run in merged_intervals(domain, chosen))
     return tuple(domain.label(i) for i in chosen)
 
 

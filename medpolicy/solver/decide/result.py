@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from medpolicy.logic.domain import AbstractValue, Interval
+from medpolicy.tables.decimals import json_default
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Outcome
 
@@ -203,6 +204,7 @@ class Decision:
     request: Request = field(default_factory=Request)
     relevant: tuple[str, ...] = ()
     next_question: Question | None = None
+    #: The case's service date (ISO), when it has one.
     service_date: str | None = None
 
     @property
@@ -236,4 +238,4 @@ class Decision:
 
     def to_json(self) -> str:
         """One line of JSON: the ``decide --format json`` contract."""
-        return json.dumps(self.to_dict(), ensure_ascii=False)
+        return json.dumps(self.to_dict(), ensure_ascii=False, default=json_default)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from itertools import product
 
 from medpolicy.errors import SolverError
+from medpolicy.logic.dates import REFERENCE_SERVICE_DATE
 from medpolicy.logic.formula import facts_read, inline
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT
 from medpolicy.solver.decide.decider import Decider
@@ -124,7 +125,8 @@ class _Analysis:
         decisions = {}
         for tag, view in (("old", space.old), ("new", space.new)):
             own = {k: v for k, v in facts.items() if k in view.policy.fact_map}
-            decision = self.deciders[tag].decide(Case(id="witness", facts=own))
+            decision = self.deciders[tag].decide(Case(id="witness", facts=own,
+                                                              service_date=REFERENCE_SERVICE_DATE))
             if decision.verdict != case.verdicts[tag]:
                 raise SolverError(
                     f"internal check failed: the diff found {case.verdicts[tag]} for the {tag} "

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import cached_property
 
 from medpolicy.errors import Location, Problem, ValidationError
@@ -61,7 +62,11 @@ def _merge(old: Fact, new: Fact, where: Location) -> Fact | Problem:
     if old.type == "enum":
         extra = tuple(v for v in new.values if v not in old.values)
         return replace(old, values=(*old.values, *extra), default=None)
-    if old.type == "int":
+    if old.type == "decimal" and old.places != new.places:
+        return Problem(where, f"decimal fact '{new.name}' has {new.places} places here but "
+                       f"{old.places} in the old table; diff compares tables over the same facts",
+                       hint="give the changed fact a new name: it is then reported as added")
+    if old.type in ("int", "decimal"):
         low = None if old.minimum is None or new.minimum is None else min(old.minimum,
                                                                           new.minimum)
         high = None if old.maximum is None or new.maximum is None else max(old.maximum,
@@ -81,7 +86,9 @@ def _accepted(fact: Fact, domain: Domain) -> frozenset[int]:
 
 
 def _within(fact: Fact, value: Value) -> bool:
-    assert isinstance(value, int)
+    if fact.minimum is None and fact.maximum is None:
+        return True  # unbounded numbers, dates (windows), whatever the value
+    assert isinstance(value, int | Decimal) and not isinstance(value, bool), value
     return ((fact.minimum is None or value >= fact.minimum)
             and (fact.maximum is None or value <= fact.maximum))
 

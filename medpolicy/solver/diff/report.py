@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import textwrap
+from datetime import date
 from typing import Any
 
 from medpolicy.solver.decide.result import Decision
 from medpolicy.solver.diff.engine import PolicyDiff, VerdictChange, Witness
 from medpolicy.solver.diff.structure import Section, StructuralDiff
+from medpolicy.tables.decimals import json_default
 from medpolicy.tables.expr import format_value
 from medpolicy.tables.model import Policy
 
@@ -38,8 +40,14 @@ def _where(change: VerdictChange) -> str:
 def _witness_title(number: int, witness: Witness) -> str:
     kind = ("complete, facts at their default not shown" if witness.complete
             else f"partial, unknown: {', '.join(witness.unknown)}")
-    return (f"witness {number} ({kind}): old {_decided(witness.old)}, "
+    dated = (f", service date {witness.old.service_date}"
+             if witness.old.service_date and _has_dates(witness) else "")
+    return (f"witness {number} ({kind}{dated}): old {_decided(witness.old)}, "
             f"new {_decided(witness.new)}")
+
+
+def _has_dates(witness: Witness) -> bool:
+    return any(isinstance(v, date) for v in witness.facts.values())
 
 
 def _at_default(diff: PolicyDiff, name: str, value: object) -> bool:
@@ -138,7 +146,9 @@ def render_markdown(diff: PolicyDiff) -> str:
 
 
 def _witness_dict(witness: Witness) -> dict[str, Any]:
-    return {
+    dated = ({"service_date": witness.old.service_date}
+             if witness.old.service_date and _has_dates(witness) else {})
+    return dated | {
         "complete": witness.complete,
         "facts": dict(witness.facts),
         "unknown": list(witness.unknown),
@@ -172,4 +182,4 @@ def to_dict(diff: PolicyDiff) -> dict[str, Any]:
 
 def render_json(diff: PolicyDiff) -> str:
     """One JSON object."""
-    return json.dumps(to_dict(diff), ensure_ascii=False) + "\n"
+    return json.dumps(to_dict(diff), ensure_ascii=False, default=json_default) + "\n"

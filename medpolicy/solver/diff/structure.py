@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medpolicy.logic.thresholds import int_comparisons
-from medpolicy.tables.expr import And, Expr, Member, Name, Not, Or, to_text
+from medpolicy.tables.expr import And, Count, Expr, Member, Name, Not, Or, to_text
 from medpolicy.tables.model import Policy
 
 
@@ -79,6 +79,9 @@ def _renamed(expr: Expr, names: Mapping[str, str]) -> Expr:
         return And(tuple(_renamed(e, names) for e in expr.operands), expr.pos)
     if isinstance(expr, Or):
         return Or(tuple(_renamed(e, names) for e in expr.operands), expr.pos)
+    if isinstance(expr, Count):
+        operands = tuple(_renamed(e, names) for e in expr.operands)
+        return Count(expr.kind, expr.n, operands, expr.pos, expr.n_pos)
     return expr
 
 
@@ -89,6 +92,9 @@ def _canonical(expr: Expr) -> Expr:
     if isinstance(expr, And | Or):
         operands = sorted((_canonical(e) for e in expr.operands), key=to_text)
         return And(tuple(operands), 0) if isinstance(expr, And) else Or(tuple(operands), 0)
+    if isinstance(expr, Count):
+        operands = sorted((_canonical(e) for e in expr.operands), key=to_text)
+        return Count(expr.kind, expr.n, tuple(operands), 0, 0)
     if isinstance(expr, Member):
         values = sorted(expr.values, key=lambda v: (str(type(v)), str(v)))
         return Member(expr.fact, tuple(values), expr.negated, 0, tuple(0 for _ in values))
@@ -186,7 +192,8 @@ def _rows(old: Policy, new: Policy, names: Mapping[str, str]) -> tuple[Section, 
 
 
 def _fact_section(old: Policy, new: Policy) -> Section:
-    fields = ("type", "values", "minimum", "maximum", "unit", "default", "cost", "question")
+    fields = ("type", "values", "minimum", "maximum", "unit", "default", "cost", "question",
+              "places")
     changed = tuple(Change(f.name, d) for f in old.facts if f.name in new.fact_map
                     if (d := _field_changes(f, new.fact_map[f.name], fields)))
     return Section(tuple(f.name for f in new.facts if f.name not in old.fact_map),
