@@ -253,6 +253,7 @@ class Decider:
     ) -> Decision:
         """The exact verdict on ``case``, its reasons and, for a pend, the documentation request."""
         known = self.table.known_values(case)
+        self._need.service = case.service_date
         cons = self.consequences(known)
         undetermined = len(cons.outcomes) > 1
         verdict: Outcome = "pend" if undetermined else _only(cons.outcomes)
@@ -361,6 +362,7 @@ class Decider:
         to document. Empty when no change can lead to approval.
         """
         known = self.table.known_values(case)
+        self._need.service = case.service_date
         return tuple(self.missing_sets(known, cap or self.max_alternatives, allow_change=True))
 
     def _candidate_key(self, candidate: Candidate) -> tuple[int, list[str]]:

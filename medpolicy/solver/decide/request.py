@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from medpolicy.logic.compiler import CompiledTable
 from medpolicy.solver.decide.needs import allowed, needs_text, value_labels
@@ -25,23 +26,25 @@ class NeedMaker:
 
     def __init__(self, table: CompiledTable) -> None:
         self.table = table
-        self._cache: dict[tuple[int, frozenset[int], int | None], Need] = {}
+        #: The service date of the case being decided: date windows become dates by it.
+        self.service: date | None = None
+        self._cache: dict[tuple[int, frozenset[int], int | None, date | None], Need] = {}
 
     def __call__(self, fact: int, values: frozenset[int], current: int | None = None) -> Need:
-        key = (fact, values, current)
+        key = (fact, values, current, self.service)
         need = self._cache.get(key)
         if need is None:
             domain = self.table.domains[fact]
             need = Need(
                 fact=domain.fact.name,
-                needs=needs_text(domain, values),
+                needs=needs_text(domain, values, self.service),
                 values=value_labels(domain, values),
                 question=domain.fact.question,
                 cost=domain.fact.cost,
                 current=domain.label(current) if current is not None else None,
                 allowed=tuple(domain.values[v] for v in sorted(values)),
                 document=domain.fact.document,
-                box=allowed(domain, values),
+                box=allowed(domain, values, self.service),
             )
             if len(self._cache) < _NEED_CACHE:
                 self._cache[key] = need
