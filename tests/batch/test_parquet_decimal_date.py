@@ -145,3 +145,19 @@ def test_wrong_column_types_stop_before_any_case(
         read_parquet(_parquet(pa.table({name: column})), POLICY, "in.parquet")
     assert words in str(error.value)
     assert "in.parquet" in str(error.value)
+
+
+def test_a_data_frame_with_decimal_and_date_text_decides() -> None:
+    """case_dtypes types decimal and date columns as text; a frame of exact text decides."""
+    import pandas as pd
+
+    from medpolicy.batch.frame import case_dtypes, decide_frame
+
+    frame = pd.DataFrame({
+        "id": ["at", "below"], "service_date": ["2026-03-01", "2026-03-01"],
+        "bmi": ["35.0", "34.9"], "last_visit": ["2025-09-02", "2025-09-02"],
+        "smoker": [False, False],
+    })
+    assert case_dtypes(POLICY)["bmi"] == case_dtypes(POLICY)["last_visit"] == "string"
+    results = decide_frame(POLICY, frame.astype(case_dtypes(POLICY, frame.columns)))
+    assert list(results["verdict"]) == ["approve", "deny"]
