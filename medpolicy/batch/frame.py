@@ -69,7 +69,8 @@ def case_dtypes(policy: Policy, columns: Iterable[object] | None = None) -> dict
     without turning yes/no or number columns into text or floats, also when
     Dask converts object columns to strings.
     """
-    kinds = {"bool": "boolean", "int": "Int64", "enum": "string"}
+    kinds = {"bool": "boolean", "int": "Int64", "enum": "string", "decimal": "string",
+             "date": "string"}  # decimals and dates as exact text: "37.50", "2025-11-30"
     types = {name: "string" for name in CASE_COLUMNS}
     types.update({fact.name: kinds[fact.type] for fact in policy.facts})
     if columns is None:
@@ -82,7 +83,7 @@ def _check_dtypes(frame: Any, policy: Policy) -> None:
     problems = []
     for number, (name, dtype) in enumerate(frame.dtypes.items(), start=1):
         fact = policy.fact_map.get(str(name))
-        if fact is not None and fact.type != "enum" and isinstance(dtype, pd.StringDtype):
+        if fact is not None and fact.type in _KIND and isinstance(dtype, pd.StringDtype):
             problems.append(Problem(
                 Location(FRAME_SOURCE, path=f"column {number}"),
                 f"column '{name}' holds text, not the values of a {_KIND[fact.type]} fact",

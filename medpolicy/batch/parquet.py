@@ -1,10 +1,13 @@
 """Parquet in and out for ``batch`` (pyarrow, the ``dask`` extra).
 
 **In**: one column per fact plus the case keys (``id``, ``policy``,
-``description``); a null cell means the fact is unknown. Column types follow
-the fact types (``cases_schema``): ``bool`` for yes/no facts, an integer type
-for number facts, text (or an integer type, when every value is a number)
-for enums; a column of nulls only fits any fact. A column of another type, or
+``description``, ``service_date``); a null cell means the fact is unknown.
+Column types follow the fact types (``cases_schema``): ``bool`` for yes/no
+facts, an integer type for number facts, text (or an integer type, when every
+value is a number) for enums, ``decimal128(38, places)`` (or exact text such
+as ``"37.50"``; never float) for decimals, ``date32`` for dates and for
+``service_date`` (either may also be ISO text); a column of nulls fits any
+fact. A column of another type, or
 of no fact, stops the run before any case (as a bad CSV header does). Each
 row is read lazily, a record batch at a time, and becomes the case-file
 object the JSON Lines parser checks, so rows are checked exactly as JSON
@@ -57,18 +60,28 @@ RESULT_SCHEMA = pa.schema(
 assert tuple(RESULT_SCHEMA.names) == RESULT_COLUMNS
 
 
+#: The case key that holds a date (the others are text).
+SERVICE_DATE = "service_date"
+
+
 def fact_type(fact: Fact) -> pa.DataType:
-    """The Arrow type of a fact's column: bool, int64, or string for an enum."""
+    """The Arrow type of a fact's column: bool, int64, decimal128(38, places), date32, or
+    string for an enum."""
     if fact.type == "bool":
         return pa.bool_()
     if fact.type == "int":
         return pa.int64()
+    if fact.type == "decimal":
+        return pa.decimal128(38, fact.places or 0)
+    if fact.type == "date":
+        return pa.date32()
     return pa.string()
 
 
 def cases_schema(policy: Policy) -> pa.Schema:
     """The schema of a case table for ``policy``: the case keys, then one column per fact."""
-    fields = [pa.field(name, pa.string()) for name in CASE_COLUMNS]
+    fields = [pa.field(name, pa.date32() if name == SERVICE_DATE else pa.string())
+              for name in CASE_COLUMNS]
     fields += [pa.field(fact.name, fact_type(fact)) for fact in policy.facts]
     return pa.schema(fields)
 
@@ -79,7 +92,8 @@ def cases_table(cases: Iterable[Case], policy: Policy) -> pa.Table:
     rows: list[dict[str, object]] = []
     for case in cases:
         row: dict[str, object] = {"id": case.id, "policy": case.policy,
-                                  "description": case.description or None}
+                                  "description": case.description or None,
+                                  SERVICE_DATE: case.service_date}
         for fact in policy.facts:
             value = case.facts.get(fact.name)
             row[fact.name] = str(value) if fact.type == "enum" and value is not None else value
@@ -87,7 +101,12 @@ def cases_table(cases: Iterable[Case], policy: Policy) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-_KIND = {"bool": "yes/no", "int": "number", "enum": "enum"}
+_KIND = {"bool": "yes/no", "int": "number", "enum": "enum", "decimal": "decimal",
+         "date": "date"}
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _fits(fact: Fact, kind: pa.DataType) -> bool:
@@ -97,7 +116,11 @@ def _fits(fact: Fact, kind: pa.DataType) -> bool:
         return bool(pa.types.is_boolean(kind))
     if fact.type == "int":
         return bool(pa.types.is_integer(kind))
-    text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
+    if fact.type == "decimal":
+        return bool(pa.types.is_decimal(kind) or _is_text(kind))
+    if fact.type == "date":
+        return bool(pa.types.is_date(kind) or _is_text(kind))
+    text = _is_text(kind)
     numeric = pa.types.is_integer(kind) and all(v.lstrip("-").isdigit() for v in fact.values)
     return bool(text or numeric)
 
@@ -108,19 +131,31 @@ def _check_types(schema: pa.Schema, policy: Policy, source: str) -> None:
         where = Location(source, path=f"column {number}")
         fact = policy.fact_map.get(column.name)
         if fact is None:
-            if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
-                    or pa.types.is_null(column.type)):
-                problems.append(Problem(where, f"column '{column.name}' must hold text",
-                                        expected="string", found=str(column.type)))
+            dated = column.name == SERVICE_DATE and pa.types.is_date(column.type)
+            if not (_is_text(column.type) or pa.types.is_null(column.type) or dated):
+                expected = "date32 or string" if column.name == SERVICE_DATE else "string"
+                problems.append(Problem(where, f"column '{column.name}' must hold "
+                                        f"{'dates' if column.name == SERVICE_DATE else 'text'}",
+                                        expected=expected, found=str(column.type)))
         elif not _fits(fact, column.type):
-            hint = ("a pandas column with gaps is float: use the nullable Int64 type"
-                    if fact.type == "int" and pa.types.is_floating(column.type) else None)
             message = (f"column '{column.name}' has the wrong type for the "
                        f"{_KIND[fact.type]} fact '{fact.name}'")
             problems.append(Problem(where, message, expected=str(fact_type(fact)),
-                                    found=str(column.type), hint=hint))
+                                    found=str(column.type), hint=_hint(fact, column.type)))
     if problems:
         raise ValidationError(problems)
+
+
+def _hint(fact: Fact, kind: pa.DataType) -> str | None:
+    """How to fix a float column of a number or decimal fact."""
+    if not pa.types.is_floating(kind):
+        return None
+    if fact.type == "int":
+        return "a pandas column with gaps is float: use the nullable Int64 type"
+    if fact.type == "decimal":
+        return (f"a float is not exact: cast the column to decimal128(38, {fact.places or 0}) "
+                "(or write exact text such as \"37.50\")")
+    return None
 
 
 def read_parquet(

@@ -3,7 +3,9 @@
 ``linkId`` is the fact's name, ``text`` its question; the type-specific part
 of each item comes from ``medpolicy.fhir.types``. The table's id, version and
 sha256 travel in ``identifier`` and ``version``, so a response can be matched
-to the exact table it was answered for.
+to the exact table it was answered for. A table that counts windows
+(``months_since(d)``) also asks the date of service: a required ``date``
+item with linkId ``service_date``, last.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from typing import Any
 from medpolicy.fhir.resources import validated
 from medpolicy.fhir.types import Context, mapping
 from medpolicy.tables.model import Fact, Policy
+from medpolicy.tables.windows import uses_windows
 
+#: The linkId of the item that carries the case's date of service.
+SERVICE_DATE = "service_date"
+#: The item a table that counts windows adds: the date the windows count to.
+SERVICE_DATE_ITEM: dict[str, Any] = {
+    "linkId": SERVICE_DATE, "text": "What is the date of service?", "type": "date",
+    "required": True,
+}
 #: The base of canonical URLs when the caller gives none (``.example`` is reserved).
 DEFAULT_BASE_URL = "https://medpolicy.example/fhir"
 
@@ -75,6 +85,8 @@ def build_questionnaire(
         "subjectType": ["Patient"],
         "item": [item(f, policy, base_url) for f in chosen],
     }
+    if facts is None and uses_windows(policy) and SERVICE_DATE not in policy.fact_map:
+        data["item"].append(SERVICE_DATE_ITEM)
     if policy.description:
         data["description"] = policy.description
     if policy.effective:

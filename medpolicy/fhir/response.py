@@ -10,7 +10,10 @@ of the element (``item[3].answer[0].valueInteger``). Checked, in order:
 3. ``questionnaire``, when it names a Questionnaire of this package, names
    this table's;
 4. every ``linkId`` is a fact of the table, answered at most once, and every
-   answer has the fact's ``value[x]`` type and a value in its domain.
+   answer has the fact's ``value[x]`` type and a value in its domain;
+5. the item ``service_date`` (``valueDate``), unless the caller gives one
+   (``--service-date``), is the case's service date; a table that counts
+   windows needs one.
 
 Contained resources (an SDC adaptive form's Questionnaire) are not read.
 """
@@ -18,16 +21,25 @@ Contained resources (an SDC adaptive form's Questionnaire) are not read.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from medpolicy.errors import Location, ValidationError, did_you_mean
-from medpolicy.fhir.questionnaire import DEFAULT_BASE_URL, context, fhir_id, versioned_url
+from medpolicy.fhir.questionnaire import (
+    DEFAULT_BASE_URL,
+    SERVICE_DATE,
+    context,
+    fhir_id,
+    versioned_url,
+)
 from medpolicy.fhir.resources import Loc, fhir_path, structure_problems, validated
 from medpolicy.fhir.types import AnswerIssue, mapping
 from medpolicy.tables.collect import Collector, describe, join, sorted_problems
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Case, Policy
+from medpolicy.tables.validate_facts import parse_date
+from medpolicy.tables.windows import uses_windows
 from medpolicy.tables.yamlio import Document
 
 RESOURCE = "QuestionnaireResponse"
@@ -39,15 +51,21 @@ def is_response(data: object) -> bool:
 
 
 def case_from_response(
-    data: Mapping[str, object], policy: Policy, source: str = "<memory>"
+    data: Mapping[str, object], policy: Policy, source: str = "<memory>", *,
+    service_date: date | None = None,
 ) -> Case:
     """A QuestionnaireResponse (parsed JSON, from the service) as a case of ``policy``."""
     stem = Path(source).stem if source != "<memory>" else source
-    return read_response(Collector(Document(source, "", data)), policy, stem)
+    return read_response(Collector(Document(source, "", data)), policy, stem,
+                         service_date=service_date)
 
 
-def read_response(c: Collector, policy: Policy, default_id: str) -> Case:
-    """The case a QuestionnaireResponse documents; raises ValidationError with located problems."""
+def read_response(c: Collector, policy: Policy, default_id: str, *,
+                  service_date: date | None = None) -> Case:
+    """The case a QuestionnaireResponse documents; raises ValidationError with located problems.
+
+    ``service_date`` (``--service-date``) replaces the response's own.
+    """
     root = c.document.root
     assert isinstance(root, Mapping)
     kind = root.get("resourceType")
@@ -66,12 +84,13 @@ def read_response(c: Collector, policy: Policy, default_id: str) -> Case:
         raise ValidationError(sorted_problems(c.problems))
     _check_questionnaire(c, root, policy)
     facts, locations = _answers(c, root, policy)
+    when = service_date or _service_date(c, root, policy)
     if c.problems:
         raise ValidationError(sorted_problems(c.problems))
     case_id = root.get("id")
     return Case(
         case_id if isinstance(case_id, str) and case_id else default_id,
-        facts, policy.id, "", None, c.file, locations,
+        facts, policy.id, "", None, c.file, locations, when,
     )
 
 
@@ -135,6 +154,8 @@ def _answers(
         link = item.get("linkId")
         fact = policy.fact_map.get(link) if isinstance(link, str) else None
         answers = item.get("answer")
+        if fact is None and link == SERVICE_DATE:
+            continue  # read by _service_date
         if fact is None:
             if answers or not item.get("item"):  # a group of known items is fine
                 c.add(
@@ -162,6 +183,46 @@ def _answers(
         facts[fact.name] = value
         locations[fact.name] = c.item(answers, 0, join(answer_path, 0))
     return facts, locations
+
+
+def _service_date(c: Collector, root: Mapping[object, object], policy: Policy) -> date | None:
+    """The date of the ``service_date`` item; a table that counts windows needs one."""
+    found: date | None = None
+    seen = False
+    for item, path in _items(c, root, ""):
+        if item.get("linkId") != SERVICE_DATE or SERVICE_DATE in policy.fact_map:
+            continue
+        if seen:
+            c.add(c.value(item, "linkId", join(path, "linkId")),
+                  f"'{SERVICE_DATE}' is answered twice")
+            continue
+        seen = True
+        answers = item.get("answer")
+        if not isinstance(answers, list) or not answers:
+            continue
+        found = _read_service_date(c, answers, join(path, "answer"))
+        if found is None:
+            return None
+    if found is None and not seen and uses_windows(policy):
+        c.add(c.node(root, "item"),
+              f"the policy '{policy.id}' counts time since dates, so the response needs a "
+              f"'{SERVICE_DATE}' item", expected=f"an item with linkId '{SERVICE_DATE}' "
+              "answered with valueDate", hint="add it, or give --service-date DATE")
+    return found
+
+
+def _read_service_date(c: Collector, answers: list[object], path: str) -> date | None:
+    """The one ``valueDate`` answer of the service_date item, or None with a located problem."""
+    answer = answers[0]
+    assert isinstance(answer, Mapping)  # checked by the R4 model
+    value = answer.get("valueDate")
+    parsed = parse_date(value) if len(answers) == 1 else None
+    if parsed is None:
+        key = "valueDate" if "valueDate" in answer and len(answers) == 1 else None
+        c.add(_answer_place(c, answers, 0, key, join(path, 0)), "malformed service date",
+              expected="one answer valueDate YYYY-MM-DD, a date that exists",
+              found=describe(value) if key else f"{len(answers)} answers or another value[x]")
+    return parsed
 
 
 def _answer_place(
@@ -206,6 +267,9 @@ def build_response(
         "status": status,
     }
     items = response_items(case, policy, base_url)
+    if case.service_date is not None and SERVICE_DATE not in policy.fact_map:
+        items.append({"linkId": SERVICE_DATE, "text": "What is the date of service?",
+                      "answer": [{"valueDate": case.service_date.isoformat()}]})
     if items:
         data["item"] = items
     return validated(data)

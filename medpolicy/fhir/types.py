@@ -12,7 +12,7 @@ One ``FactMapping`` per fact type, registered in ``MAPPINGS``:
   ``AnswerIssue`` saying which answer and which ``value[x]`` was expected.
 
 Single-valued types derive from ``SingleAnswer`` and write ``answer_one`` and
-``read_one``. A new fact type (decimal, date, codes) adds one mapping and one
+``read_one``. A new fact type (codes) adds one mapping and one
 line in ``MAPPINGS``; nothing else in ``medpolicy.fhir`` switches on the fact
 type.
 """
@@ -22,6 +22,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any, Protocol
 
 from medpolicy.tables.collect import describe, is_int
@@ -30,6 +32,7 @@ from medpolicy.tables.model import Fact
 from medpolicy.tables.validate_facts import DomainIssue, check_value, domain_text
 
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_PLACES = "http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 UCUM = "http://unitsofmeasure.org"
@@ -151,6 +154,15 @@ class BoolMapping(SingleAnswer):
         return _checked(fact, answer["valueBoolean"], "valueBoolean")
 
 
+def _unit(unit: str) -> dict[str, Any]:
+    """The questionnaire-unit extension of a unit (a UCUM coding when the unit is known)."""
+    coding: dict[str, Any] = {"display": unit}
+    code = _UCUM_UNITS.get(unit.lower())
+    if code is not None:
+        coding = {"system": UCUM, "code": code, "display": unit}
+    return {"url": UNIT, "valueCoding": coding}
+
+
 class IntMapping(SingleAnswer):
     """``int`` -> item type ``integer`` with minValue/maxValue and questionnaire-unit."""
 
@@ -161,11 +173,7 @@ class IntMapping(SingleAnswer):
         if fact.maximum is not None:
             extensions.append({"url": MAX_VALUE, "valueInteger": fact.maximum})
         if fact.unit:
-            coding: dict[str, Any] = {"display": fact.unit}
-            code = _UCUM_UNITS.get(fact.unit.lower())
-            if code is not None:
-                coding = {"system": UCUM, "code": code, "display": fact.unit}
-            extensions.append({"url": UNIT, "valueCoding": coding})
+            extensions.append(_unit(fact.unit))
         item: dict[str, Any] = {"type": "integer"}
         if extensions:
             item["extension"] = extensions
@@ -186,6 +194,49 @@ class IntMapping(SingleAnswer):
                 domain_text(fact), describe(value), "valueInteger",
             )
         return _checked(fact, value, "valueInteger")
+
+
+class DecimalMapping(SingleAnswer):
+    """``decimal`` -> item type ``decimal`` with minValue/maxValue, maxDecimalPlaces and unit.
+
+    Answers are ``valueDecimal``, read back as an exact ``Decimal``: a value
+    with more places than the fact declares is an issue, never rounded.
+    """
+
+    def item(self, fact: Fact, ctx: Context) -> dict[str, Any]:
+        extensions: list[dict[str, Any]] = []
+        if fact.minimum is not None:
+            extensions.append({"url": MIN_VALUE, "valueDecimal": Decimal(fact.minimum)})
+        if fact.maximum is not None:
+            extensions.append({"url": MAX_VALUE, "valueDecimal": Decimal(fact.maximum)})
+        extensions.append({"url": MAX_PLACES, "valueInteger": fact.places or 0})
+        if fact.unit:
+            extensions.append(_unit(fact.unit))
+        return {"type": "decimal", "extension": extensions}
+
+    def answer_one(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
+        return {"valueDecimal": value}
+
+    def read_one(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
+        if _value_key(answer) != "valueDecimal":
+            return _wrong_key(fact, answer, f"valueDecimal ({domain_text(fact)})")
+        return _checked(fact, answer["valueDecimal"], "valueDecimal")
+
+
+class DateMapping(SingleAnswer):
+    """``date`` -> item type ``date``; answers ``valueDate`` (ISO text), read back as a date."""
+
+    def item(self, fact: Fact, ctx: Context) -> dict[str, Any]:
+        return {"type": "date"}
+
+    def answer_one(self, fact: Fact, value: Value, ctx: Context) -> dict[str, Any]:
+        assert isinstance(value, date)
+        return {"valueDate": value.isoformat()}
+
+    def read_one(self, fact: Fact, answer: Answer, ctx: Context) -> Value | AnswerIssue:
+        if _value_key(answer) != "valueDate":
+            return _wrong_key(fact, answer, "valueDate (a date YYYY-MM-DD)")
+        return _checked(fact, answer["valueDate"], "valueDate")
 
 
 class EnumMapping(SingleAnswer):
@@ -236,6 +287,8 @@ MAPPINGS: dict[str, FactMapping] = {
     "bool": BoolMapping(),
     "int": IntMapping(),
     "enum": EnumMapping(),
+    "decimal": DecimalMapping(),
+    "date": DateMapping(),
 }
 
 

@@ -127,7 +127,7 @@ def _case(c: Collector, policy: Policy, default_id: str,
         # A FHIR resource: a QuestionnaireResponse is a case (DESIGN.md, FHIR).
         from medpolicy.fhir.response import read_response
 
-        return read_response(c, policy, default_id)
+        return read_response(c, policy, default_id, service_date=service_override)
     c.check_keys(root, "", CASE_KEYS, ("facts",), what="case key")
     case_id = c.text(root, "id", "") or default_id
     policy_id = c.text(root, "policy", "")

@@ -70,10 +70,12 @@ def test_parquet_round_trip_keeps_every_fact_and_every_unknown(data: st.DataObje
 
 
 def test_column_types_follow_the_fact_types() -> None:
-    """bool facts are bool columns, number facts int64, enums text; case keys are text."""
+    """bool facts are bool columns, number facts int64, enums text; case keys are text but the
+    service date, a date32."""
     schema = cases_schema(EVERY_TYPE)
     assert {f.name: str(f.type) for f in schema} == {
         "id": "string", "policy": "string", "description": "string",
+        "service_date": "date32[day]",
         "flag": "bool", "count": "int64", "kind": "string", "code": "string", "closed": "bool",
     }
 
