@@ -21,7 +21,8 @@ def as_yaml(policy: Policy) -> str:
         if fact.type == "enum":
             entry["values"] = list(fact.values)
         if fact.type == "int":
-            entry["min"], entry["max"] = fact.minimum, fact.maximum
+            entry.update({k: v for k, v in (("min", fact.minimum), ("max", fact.maximum))
+                          if v is not None})
         if fact.default is not None:
             entry["default"] = fact.default
         facts[fact.name] = entry

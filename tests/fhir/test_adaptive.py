@@ -28,7 +28,7 @@ EMPTY: dict[str, Any] = {"resourceType": "QuestionnaireResponse", "status": "in-
 
 def ref_relevant(policy: Policy, known: Mapping[str, Value], fact: str) -> bool:
     """Brute force: two completions differing only in ``fact`` decide differently."""
-    values = reference.concrete_domain(policy.fact_map[fact])
+    values = reference.concrete_domain(policy.fact_map[fact], policy)
     others = {**known, fact: values[0]}
     for completion in reference.completions(policy, others):
         outcomes = {reference.outcome(policy, {**completion, fact: v}) for v in values}

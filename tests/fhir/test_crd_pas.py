@@ -21,8 +21,9 @@ from tests.conftest import SEED_CASES
 from tests.fhir.support import fhir_valid, loaded_tables_and_cases
 
 SEED_IDS = [p.stem for p in SEED_CASES]
-COVERED = {"approve": "covered", "deny": "not-covered", "pend": "conditional"}
-REVIEW = {"approve": "A1", "deny": "A3", "pend": "A4"}
+COVERED = {"approve": "covered", "deny": "not-covered", "pend": "conditional",
+           "refer": "conditional"}
+REVIEW = {"approve": "A1", "deny": "A3", "pend": "A4", "refer": "A4"}
 
 
 def _subs(extension: dict[str, Any]) -> dict[str, list[Any]]:

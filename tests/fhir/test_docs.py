@@ -68,8 +68,14 @@ def test_console_example(
     assert _shows(expected, result.output.splitlines()), result.output
 
 
-def test_python_example(capsys: pytest.CaptureFixture[str]) -> None:
-    """The page's Python example runs and asks for the CPT code first."""
-    (code,) = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
-    exec(compile(code, str(DOC), "exec"), {})
-    assert capsys.readouterr().out == "cpt\n"
+def test_python_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    """The page's Python examples run and print what their comments say: the dated
+    response round trip approves, and the adaptive form asks for the CPT code first."""
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    outputs = []
+    for code in blocks:
+        exec(compile(code, str(DOC), "exec"), {})
+        outputs.append(capsys.readouterr().out)
+    assert len(blocks) == 2
+    assert outputs[0].splitlines()[-1] == "2026-02-28 approve"
+    assert outputs[1] == "cpt\n"

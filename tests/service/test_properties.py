@@ -24,7 +24,8 @@ def table_text(policy: Policy) -> str:
         data: dict[str, Any] = {"type": fact.type, "question": f"What is {fact.name}?",
                                 "cost": fact.cost}
         if fact.type == "int":
-            data.update(min=fact.minimum, max=fact.maximum)
+            data.update({k: v for k, v in (("min", fact.minimum), ("max", fact.maximum))
+                         if v is not None})
         if fact.type == "enum":
             data["values"] = list(fact.values)
         if fact.default is not None:

@@ -83,10 +83,11 @@ def _finding(finding: Finding, policy_id: str) -> list[str]:
 def render_text(report: CheckReport, least: Severity = "warning") -> str:
     """The report as terminal text, errors first, down to severity ``least`` (findings
     below it summarized in one line); findings of one kind about the same row or
-    criterion grouped under a count; accepted findings last, one line each. Ends with
-    the summary line (which counts every finding that is not accepted)."""
+    criterion grouped under a count; accepted findings last, one line each. The summary
+    line (which counts every finding that is not accepted) ends the report, or is on
+    the heading when nothing else is shown: the verdict is printed once."""
     name = f"{report.policy_id} {report.version}".strip()
-    lines = [f"check {name} ({report.path}): {summary_line(report)}"]
+    lines = [f"check {name} ({report.path})"]
     open_findings = [f for f in report.findings if not f.accepted]
     shown = SEVERITIES[: SEVERITIES.index(least) + 1]
     for severity in shown:
@@ -111,7 +112,9 @@ def render_text(report: CheckReport, least: Severity = "warning") -> str:
     if report.incomplete:
         lines.append("")
         lines.extend(_escape(f"Incomplete: {note}") for note in report.incomplete)
-    lines.append("")
+    if len(lines) == 1:  # the verdict once: on the heading when nothing follows it,
+        return f"{lines[0]}: {summary_line(report)}\n"
+    lines.append("")  # else as the last line, after the findings
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 

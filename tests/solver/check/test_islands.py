@@ -84,8 +84,8 @@ def _own_cuts(expr: Expr, fact: str) -> set[int]:
     """Concrete values v (1..9) where a comparison written in ``expr`` on ``fact`` changes
     between v-1 and v."""
     if isinstance(expr, Compare) and expr.fact == fact:
-        return {v for v in range(1, 10) if reference._compare(v - 1, expr.op, expr.value)
-                != reference._compare(v, expr.op, expr.value)}
+        return {v for v in range(1, 10) if reference._compare(None, v - 1, expr.op, expr.value)
+                != reference._compare(None, v, expr.op, expr.value)}
     if isinstance(expr, Member) and expr.fact == fact:
         return {v for v in range(1, 10) if (v - 1 in expr.values) != (v in expr.values)}
     if isinstance(expr, Not):

@@ -110,19 +110,21 @@ def test_a_case_that_may_be_referred_or_approved_pends() -> None:
     decision = _decide(_policy(), {"contraindicated": False, "symptomatic": False})
     assert decision.verdict == "pend"
     assert decision.undetermined
-    assert [[n.needs for n in m.needs] for m in decision.missing] == [["15 to 150"]]
+    assert [[n.needs for n in m.needs] for m in decision.missing] == [[">= 15"]]
     assert "criteria_not_met" in {r.row for r in decision.reasons}
 
 
 def test_explain_shows_a_referral_in_its_colours_with_counterfactuals() -> None:
-    """A referral is explained with the refer colours and the change that would approve it."""
-    policy = _policy()
+    """A referral is explained with the refer colours and the change that would approve it
+    (here the AHI is marked actionable: counterfactuals never touch a clinical finding)."""
+    policy = _policy(TABLE.replace("ahi: {type: int, min: 0, max: 150,",
+                                   "ahi: {type: int, min: 0, max: 150, actionable: true,"))
     case = case_from_mapping({"id": "c5", "facts": {"ahi": 3, "symptomatic": False,
                                                      "contraindicated": False}}, policy)
     explanation = explain(Decider(policy), case)
     assert explanation.wants_counterfactuals
     cheapest = explanation.counterfactuals[0]
-    assert [(n.fact, n.needs) for n in cheapest.needs] == [("ahi", "15 to 150")]
+    assert [(n.fact, n.needs) for n in cheapest.needs] == [("ahi", ">= 15")]
     page = render_html(explanation.full)
     assert 'class="verdict verdict-refer"' in page
     assert "REFER" in page and "Referred to clinical review by 1 row" in page
