@@ -101,10 +101,6 @@ def render_text(report: CheckReport, least: Severity = "warning") -> str:
                 lines.append(f"{severity}[{members[0].kind}] x{len(members)} about {subject}:")
             for finding in members:
                 lines.extend(_finding(finding, report.policy_id))
-    hidden = [f for f in open_findings if f.severity not in shown]
-    if hidden:
-        lines.append("")
-        lines.append(hidden_line(hidden))
     if report.accepted:
         lines.append("")
         lines.append(f"Accepted ({len(report.accepted)})")
@@ -112,9 +108,16 @@ def render_text(report: CheckReport, least: Severity = "warning") -> str:
     if report.incomplete:
         lines.append("")
         lines.extend(_escape(f"Incomplete: {note}") for note in report.incomplete)
-    if len(lines) == 1:  # the verdict once: on the heading when nothing follows it,
-        return f"{lines[0]}: {summary_line(report)}\n"
-    lines.append("")  # else as the last line, after the findings
+    detailed = len(lines) > 1
+    hidden = [f for f in open_findings if f.severity not in shown]
+    if hidden:
+        lines.append("")
+        lines.append(hidden_line(hidden))
+    # The verdict once: on the heading when no finding is shown, else as the last line.
+    if not detailed:
+        lines[0] = f"{lines[0]}: {summary_line(report)}"
+        return "\n".join(lines) + "\n"
+    lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
