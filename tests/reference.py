@@ -90,7 +90,7 @@ def concrete_domain(fact: Fact, *policies: Policy) -> list[Value]:
 SERVICE_DATE = date(2024, 2, 29)
 
 
-def _months_by_hand(day: date, months: int) -> date:
+def months_by_hand(day: date, months: int) -> date:
     """Months added one calendar month at a time, the day clamped by trying date()."""
     year, month = day.year, day.month
     for _ in range(abs(months)):
@@ -117,10 +117,10 @@ def window_since(unit: str, day: date, service: date) -> int:
     step = 1 if unit == "months" else 12
     m = 0
     if day <= service:
-        while _months_by_hand(day, (m + 1) * step) <= service:
+        while months_by_hand(day, (m + 1) * step) <= service:
             m += 1
         return m
-    while _months_by_hand(day, m * step) > service:
+    while months_by_hand(day, m * step) > service:
         m -= 1
     return m
 
@@ -137,7 +137,7 @@ def _date_domain(fact: Fact) -> list[Value]:
         if unit in ("days", "weeks"):
             anchor = SERVICE_DATE - timedelta(days=w * (7 if unit == "weeks" else 1))
         else:
-            anchor = _months_by_hand(SERVICE_DATE, -w * (12 if unit == "years" else 1))
+            anchor = months_by_hand(SERVICE_DATE, -w * (12 if unit == "years" else 1))
         dates.update(anchor + timedelta(days=d) for d in (-1, 0, 1))
     return sorted(dates)
 

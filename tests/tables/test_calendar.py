@@ -7,45 +7,16 @@ from datetime import date, timedelta
 import pytest
 
 from medpolicy.tables.calendar import UNITS, Unit, add_months, date_at, since
+from tests import reference
 
 DAYS = [date(2023, 1, 1) + timedelta(days=i) for i in range((date(2026, 1, 1)
                                                              - date(2023, 1, 1)).days)]
 SERVICE_DATES = [date(2024, 2, 29), date(2025, 3, 31), date(2024, 12, 31), date(2023, 6, 15)]
 
 
-def _add_months_by_hand(day: date, months: int) -> date:
-    """Months added one calendar month at a time, the day clamped with date() itself."""
-    year, month = day.year, day.month
-    for _ in range(abs(months)):
-        month += 1 if months > 0 else -1
-        if month == 13:
-            year, month = year + 1, 1
-        if month == 0:
-            year, month = year - 1, 12
-    for clamp in range(day.day, 27, -1):
-        try:
-            return date(year, month, clamp)
-        except ValueError:
-            continue
-    return date(year, month, day.day)
-
-
-def _reference(unit: Unit, day: date, service: date) -> int:
-    """Brute force: count units forward (or back) with Python's timedelta and date()."""
-    days = (service - day).days
-    if unit == "days":
-        return days
-    if unit == "weeks":
-        return days // 7
-    step = 1 if unit == "months" else 12
-    m = 0
-    if _add_months_by_hand(day, 0) <= service:
-        while _add_months_by_hand(day, (m + 1) * step) <= service:
-            m += 1
-        return m
-    while _add_months_by_hand(day, m * step) > service:
-        m -= 1
-    return m
+# The brute force lives in tests/reference.py, shared with the date property tests.
+_add_months_by_hand = reference.months_by_hand
+_reference = reference.window_since
 
 
 @pytest.mark.parametrize("unit", UNITS)

@@ -117,8 +117,8 @@ def _copy_box(box: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class MissingSet:
-    """An alternative: document all of these, as they need, and every completion approves."""
+class _NeedSet:
+    """Facts to document together, each as it needs: their total cost and names."""
 
     needs: tuple[Need, ...]
 
@@ -129,24 +129,19 @@ class MissingSet:
     @property
     def facts(self) -> frozenset[str]:
         return frozenset(n.fact for n in self.needs)
+
+
+@dataclass(frozen=True)
+class MissingSet(_NeedSet):
+    """An alternative: document all of these, as they need, and every completion approves."""
 
     def to_list(self) -> list[dict[str, Any]]:
         return [n.to_dict() for n in self.needs]
 
 
 @dataclass(frozen=True)
-class Pathway:
+class Pathway(_NeedSet):
     """A route to approval no fact of which can be left free (a maximal box)."""
-
-    needs: tuple[Need, ...]
-
-    @property
-    def cost(self) -> int:
-        return sum(n.cost for n in self.needs)
-
-    @property
-    def facts(self) -> frozenset[str]:
-        return frozenset(n.fact for n in self.needs)
 
     def to_dict(self) -> dict[str, Any]:
         return {"cost": self.cost, "facts": [n.to_dict() for n in self.needs]}
