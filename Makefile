@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 # The true line coverage of the whole suite (measured from before the pytest
 # plugin imports the package), rounded down: `make test` fails below it.
-COVERAGE_MIN ?= 97
+COVERAGE_MIN ?= 96
 # apt waits up to 10 minutes for the dpkg lock another package manager holds;
 # `apt-get update` is retried while the lists lock is held.
 APT := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -qq

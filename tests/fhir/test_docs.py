@@ -68,9 +68,13 @@ def test_console_example(
     assert _shows(expected, result.output.splitlines()), result.output
 
 
-def test_python_examples(capsys: pytest.CaptureFixture[str]) -> None:
-    """The page's Python examples run and print what their comments say: the dated
-    response round trip approves, and the adaptive form asks for the CPT code first."""
+def test_python_examples(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's Python examples run from the repository root and print what their
+    comments say: the dated response round trip approves, and the adaptive form asks for
+    the CPT code first."""
+    monkeypatch.chdir(ROOT)
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
     outputs = []
     for code in blocks:

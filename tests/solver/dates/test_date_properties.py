@@ -48,7 +48,10 @@ def test_check_findings_equal_enumeration_and_witnesses_reproduce(policy: Policy
     """check's findings on date tables are brute force's; each witness, loaded as a case
     file (with its service date), is decided as the witness says."""
     report = Checker(policy, witnesses=1).run()
-    assert {_key(f) for f in report.findings} == check_reference.expected_findings(policy)
+    # Band islands have their own brute-force property (tests/solver/check/test_islands.py);
+    # their witnesses are still decided below.
+    found = {_key(f) for f in report.findings if f.kind != "band-island"}
+    assert found == check_reference.expected_findings(policy)
     decider = Decider(policy)
     for finding in report.findings:
         for witness in finding.witnesses:
