@@ -115,12 +115,14 @@ def batch_command(ctx: click.Context, policy: str, input_path: Path, output: Pat
         stream = stack.enter_context(open_path(input_path))
         chosen, stream = _format(fmt, stdin, input_path, stream, table, source)
         parser, records = open_input(stream, chosen, table, source, count)
-        with critical():
-            writer = _writer(output)
-            stack.callback(writer.discard)
         size = None if stdin else os.fstat(stream.fileno()).st_size
         progress: _Progress | None = None
         try:
+            # A signal during the section is raised at its end, inside this try: the
+            # writer exists by then, so the stop is reported like any other.
+            with critical():
+                writer = _writer(output)
+                stack.callback(writer.discard)
             if engine == "local":
                 workers = workers or default_workers(size)
             results = run_engine(engine, table, parser, records,  # type: ignore[arg-type]
@@ -152,6 +154,8 @@ def batch_command(ctx: click.Context, policy: str, input_path: Path, output: Pat
         except OutputError as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(EXIT_INPUT)
+        except Interrupted as signal_:  # arrived while committing: the records are in place
+            stopped, code = f"stopped by {signal_.name}", signal_.exit_code
     summary = writer.summary.describe(time.perf_counter() - started)
     if stopped is not None:
         click.echo(f"batch: {stopped} after {writer.summary.cases:,} finished records "
