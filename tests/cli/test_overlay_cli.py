@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 
 from medpolicy import load_policy
 from medpolicy.cli import cli
+from medpolicy.tables import loader
 from medpolicy.tables.loader import policy_from_text
 from tests.conftest import ROOT, SEED_CASES
 
@@ -182,3 +184,23 @@ def test_fhir_questionnaire_of_an_overlay() -> None:
     assert code == 0, err
     items = json.loads(out)["item"]
     assert len(items) == len(load_policy(OVERLAY).facts)
+
+
+def test_list_shows_bundled_overlays_with_their_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """list names each bundled table; an overlay says which table it extends."""
+    shutil.copy(LIBRARY_ESI, tmp_path / "esi.yaml")
+    shutil.copy(OVERLAY, tmp_path / "esi-commercial.yaml")
+    (tmp_path / "esi-local.yaml").write_text(
+        'id: esi-local\ntitle: Local\nversion: "1"\nextends: esi-commercial.yaml\n',
+        encoding="utf-8")
+    monkeypatch.setattr(loader, "_library", lambda: tmp_path)
+    code, out, err = _run("list")
+    assert code == 0, err
+    assert out.splitlines() == [
+        "esi             Epidural steroid injections for pain management  (2026.1)",
+        "esi-commercial  Epidural steroid injections (commercial variant)  (2026.1-c1)"
+        "  [overlay of esi]",
+        "esi-local       Local  (1)  [overlay of esi-commercial]",
+    ]
