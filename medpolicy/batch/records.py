@@ -30,6 +30,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
@@ -120,6 +121,8 @@ class JsonLinesParser:
     """Turns a JSON Lines record into a checked case."""
 
     source: str
+    #: The service date of a record that carries none (the CLI's ``--service-date``).
+    service_date: date | None = None
 
     def case(self, record: Record, policy: Policy) -> Case:
         """The case on the record's line; raises ValidationError."""
@@ -152,7 +155,7 @@ class JsonLinesParser:
                 expected='an object such as {"id": "...", "facts": {...}}',
                 found=_json_kind(data),
             )
-        return case_from_mapping(data, policy, self.source, line)
+        return case_from_mapping(dated(data, self.service_date), policy, self.source, line)
 
 
 class _TooLong(ValueError):
@@ -239,6 +242,8 @@ class CsvParser:
 
     source: str
     columns: tuple[str, ...]
+    #: The service date of a row whose service_date cell is empty or absent.
+    service_date: date | None = None
 
     @classmethod
     def for_header(cls, header: Iterable[str], policy: Policy, source: str) -> CsvParser:
@@ -305,7 +310,7 @@ class CsvParser:
             else:
                 facts[column] = _typed(fact.type, text)
         data["facts"] = facts
-        return case_from_mapping(data, policy, self.source, line)
+        return case_from_mapping(dated(data, self.service_date), policy, self.source, line)
 
 
 def _has_surrogates(text: str) -> bool:
@@ -325,6 +330,14 @@ def _typed(kind: str, text: str) -> object:
 
 
 Parser = JsonLinesParser | CsvParser
+
+
+def dated(data: dict[str, object], service: date | None) -> dict[str, object]:
+    """A record with ``service`` as its service date when it has none of its own (a
+    record's own date is its claim's date of service and wins)."""
+    if service is None or data.get("service_date") is not None:
+        return data
+    return {**data, "service_date": service.isoformat()}
 
 
 def open_records(

@@ -17,6 +17,8 @@ import sys
 import time
 from collections.abc import Iterable
 from contextlib import ExitStack
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -41,6 +43,7 @@ from medpolicy.batch.records import ByteCount
 from medpolicy.batch.sniff import PeekedStream, sniff_format
 from medpolicy.batch.writer import OutputError, ParquetResultWriter, ResultWriter
 from medpolicy.cli.app import EXIT_FAILURES, EXIT_INPUT
+from medpolicy.cli.options import parse_service_date
 from medpolicy.cli.streams import (
     RECEIVED,
     Interrupted,
@@ -85,13 +88,17 @@ from medpolicy.tables.model import Policy
               help="Seconds one case may take; a case past it becomes an error record.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=DEFAULT_CHUNK_SIZE,
               show_default=True, help="Cases sent to a worker at a time.")
+@click.option("--service-date", "service_date", callback=parse_service_date,
+              metavar="YYYY-MM-DD",
+              help="The date of service of every record that carries none (a record's own "
+                   "service_date, its claim's date, is kept).")
 @click.option("--fail-on-errors", is_flag=True,
               help="Exit 1 when any record is an error record.")
 @click.pass_context
 def batch_command(ctx: click.Context, policy: str, input_path: Path, output: Path | None,
                   workers: int | None, fmt: str | None, engine: str, scheduler: str | None,
                   max_alternatives: int, time_limit: float, chunk_size: int,
-                  fail_on_errors: bool) -> None:
+                  service_date: date | None, fail_on_errors: bool) -> None:
     """Decide every case of INPUT against POLICY (a file or a bundled name such as esi).
 
     INPUT is JSON Lines (one case object per line, as in a case file) or CSV
@@ -115,6 +122,7 @@ def batch_command(ctx: click.Context, policy: str, input_path: Path, output: Pat
         stream = stack.enter_context(open_path(input_path))
         chosen, stream = _format(fmt, stdin, input_path, stream, table, source)
         parser, records = open_input(stream, chosen, table, source, count)
+        parser = replace(parser, service_date=service_date)
         size = None if stdin else os.fstat(stream.fileno()).st_size
         progress: _Progress | None = None
         try:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from medpolicy.cli.app import EXIT_FAILURES, time_limit_option
+from medpolicy.cli.options import parse_service_date
 from medpolicy.solver.check import SEVERITIES, Severity, check_table, render_text
 
 
@@ -21,10 +24,15 @@ from medpolicy.solver.check import SEVERITIES, Severity, check_table, render_tex
 @click.option("--severity", type=click.Choice(SEVERITIES), default=None,
               help="Show findings of at least this severity (the exit code counts all). "
               "Default: warning for text (info summarized in one line), everything for json.")
+@click.option("--service-date", "service_date", callback=parse_service_date,
+              metavar="YYYY-MM-DD",
+              help="Date witnesses at this service date: their windowed dates count back "
+                   "from it. Default: the reference service date 2026-01-01.")
 @time_limit_option
 @click.pass_context
 def check_command(ctx: click.Context, policies: tuple[str, ...], fmt: str, witnesses: int,
-                  strict: bool, severity: Severity | None, time_limit: float) -> None:
+                  strict: bool, severity: Severity | None, service_date: date | None,
+                  time_limit: float) -> None:
     """Check each POLICY (a file or a bundled name such as esi) for conflicting,
     overlapping, dead, shadowed and redundant rows, gaps, band islands, unreachable
     outcomes, unused or irrelevant facts and structural problems.
@@ -34,8 +42,8 @@ def check_command(ctx: click.Context, policies: tuple[str, ...], fmt: str, witne
     (check.accept) are shown as accepted and do not count. Exits 1 when errors are
     found (with --strict, warnings too), 0 otherwise, 2 on bad input.
     """
-    reports = [check_table(policy, witnesses=witnesses, time_limit=time_limit)
-               for policy in policies]
+    reports = [check_table(policy, witnesses=witnesses, time_limit=time_limit,
+                           service_date=service_date) for policy in policies]
     if fmt == "sarif":
         from medpolicy.solver.check.sarif import render_sarif
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from medpolicy.cli.app import EXIT_FAILURES, time_limit_option
+from medpolicy.cli.options import parse_service_date
+from medpolicy.logic.dates import REFERENCE_SERVICE_DATE
 from medpolicy.solver.diff.engine import DEFAULT_WITNESSES, diff_policies
 from medpolicy.solver.diff.overlay_report import with_overlay
 from medpolicy.solver.diff.report import render_json, render_markdown, render_text
@@ -24,10 +28,14 @@ _RENDER = {"text": render_text, "json": render_json, "markdown": render_markdown
               show_default=True, help="At most this many complete witness cases per kind.")
 @click.option("--fail-on-change", is_flag=True,
               help="Exit with code 1 when some case gets a different verdict.")
+@click.option("--service-date", "service_date", callback=parse_service_date,
+              metavar="YYYY-MM-DD",
+              help="Date witnesses at this service date: their windowed dates count back "
+                   "from it. Default: the reference service date 2026-01-01.")
 @time_limit_option
 @click.pass_context
 def diff_command(ctx: click.Context, old: str, new: str, fmt: str, witnesses: int,
-                 fail_on_change: bool, time_limit: float) -> None:
+                 fail_on_change: bool, service_date: date | None, time_limit: float) -> None:
     """Compare two versions of a table (files or bundled names): every kind of verdict
     change, with witness cases and the rows responsible, or a proof that there is
     none; then what changed in the table's text. When NEW is an overlay of OLD
@@ -38,7 +46,8 @@ def diff_command(ctx: click.Context, old: str, new: str, fmt: str, witnesses: in
     2 on bad input.
     """
     before, after = load_policy(old), load_policy(new)
-    result = diff_policies(before, after, max_witnesses=witnesses, time_limit=time_limit)
+    result = diff_policies(before, after, max_witnesses=witnesses, time_limit=time_limit,
+                           service_date=service_date or REFERENCE_SERVICE_DATE)
     summary = overlay_summary(before.id, after.layer_ids, new)
     click.echo(with_overlay(fmt, _RENDER[fmt](result), summary), nl=False)
     if fail_on_change and result.changed:

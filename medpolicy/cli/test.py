@@ -11,6 +11,7 @@ import click
 from medpolicy.cli.app import EXIT_FAILURES, time_limit_option
 from medpolicy.cli.options import service_date_option
 from medpolicy.errors import LoadError, Location, single
+from medpolicy.logic.dates import REFERENCE_SERVICE_DATE
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.suite.casefile import write_suite
 from medpolicy.suite.coverage import measure, render_coverage
@@ -49,7 +50,7 @@ def test_command(ctx: click.Context, policy: str, cases: tuple[Path, ...], cover
     if generate_dir is not None:
         if cases:
             raise click.UsageError("--generate writes a new suite; give no CASES with it")
-        _generate(table, generate_dir, fmt, time_limit)
+        _generate(table, generate_dir, fmt, time_limit, service_date)
         return
     if not cases:
         raise click.UsageError("give the CASES to test, or --generate DIR")
@@ -77,8 +78,10 @@ def test_command(ctx: click.Context, policy: str, cases: tuple[Path, ...], cover
         ctx.exit(EXIT_FAILURES)
 
 
-def _generate(table: Policy, directory: Path, fmt: str, time_limit: float) -> None:
-    suite = generate_suite(table, time_limit=time_limit)
+def _generate(table: Policy, directory: Path, fmt: str, time_limit: float,
+              service_date: date | None) -> None:
+    suite = generate_suite(table, time_limit=time_limit,
+                           service_date=service_date or REFERENCE_SERVICE_DATE)
     paths = write_suite(suite, directory)
     if fmt == "json":
         click.echo(json.dumps({"written": [str(p) for p in paths],

@@ -41,14 +41,16 @@ def literal_number(value: Value) -> Value:
     return value.toordinal() if isinstance(value, date) else value
 
 
-def number_date(number: int | None, other: int | None, window: str) -> date:
-    """A date for a number of a date domain (an interval end; ``other`` the other end)."""
+def number_date(number: int | None, other: int | None, window: str,
+                service: date | None = None) -> date:
+    """A date for a number of a date domain (an interval end; ``other`` the other end),
+    a window counted back from ``service`` (default ``REFERENCE_SERVICE_DATE``)."""
     if not window:
         if number is None:
             return REFERENCE_SERVICE_DATE if other is None else date.fromordinal(other)
         return date.fromordinal(number)
     return date_at(unit_of(window), number if number is not None else (other or 0),
-                   REFERENCE_SERVICE_DATE)
+                   service or REFERENCE_SERVICE_DATE)
 
 
 def describe_dates(low: int | None, high: int | None, window: str) -> str:

@@ -120,13 +120,14 @@ class Domain:
             raise ValueError(f"{value!r} is outside the domain of {self.fact.name}")
         return self._index[key]
 
-    def concrete(self, index: int) -> Value:
-        """A concrete value for abstract value ``index`` (its representative)."""
+    def concrete(self, index: int, service_date: date | None = None) -> Value:
+        """A concrete value for abstract value ``index`` (its representative); a window's
+        date is counted back from ``service_date`` (default: the reference service date)."""
         item = self.values[index]
         if isinstance(item, Interval) and self.fact.type == "decimal":
             return unscaled(item.representative(), self.places)
         if isinstance(item, Interval) and self.fact.type == "date":
-            return number_date(item.low, item.high, self.window)
+            return number_date(item.low, item.high, self.window, service_date)
         return item.representative() if isinstance(item, Interval) else item
 
     def label(self, index: int) -> str:

@@ -10,7 +10,6 @@ from typing import Any
 import yaml
 
 from medpolicy.errors import LoadError, Location, single
-from medpolicy.logic.dates import REFERENCE_SERVICE_DATE
 from medpolicy.suite.generate import GeneratedCase, GeneratedSuite
 from medpolicy.tables.decimals import represent_decimal
 from medpolicy.tables.model import OTHERWISE_ID, Policy
@@ -39,7 +38,7 @@ def case_document(case: GeneratedCase, policy: Policy) -> dict[str, Any]:
     rows = [r.row for r in decision.reasons if r.row != OTHERWISE_ID or policy.otherwise]
     if rows:
         expect["rows"] = rows
-    dated = ({"service_date": REFERENCE_SERVICE_DATE.isoformat()}
+    dated = ({"service_date": case.service_date.isoformat()}
              if any(isinstance(v, date) for v in case.facts.values()) else {})
     return {"id": case.id, "policy": policy.id, "description": case.description, **dated,
             "facts": facts, "expect": expect}

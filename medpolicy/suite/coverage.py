@@ -10,7 +10,10 @@ Coverage is measured on decisions, so it counts only what holds for certain:
 - a *threshold* is a place where an int fact's comparisons cut its values
   (``weeks >= 4`` cuts between 3 and 4); it is tested *below* when a case has
   the value just below the cut (3) and *at* when a case has the cut value (4).
-  Defaults count as the values they fill in.
+  Defaults count as the values they fill in. A windowed date is counted in
+  whole units at its case's service date (``months_since(mri) >= 3`` is tested
+  below by a case 2 months after the date and at it by one 3 months after); a
+  date compared with literals by the day before the cut and the cut day.
 
 ``Coverage.complete`` asks for every row decisive and every threshold tested
 on both sides; criteria and verdicts are reported, not required.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -106,11 +110,7 @@ class Coverage:
                       "decisive": list(r.decisive)} for r in self.rows],
             "criteria": [{"id": c.id, "met": list(c.met), "not_met": list(c.not_met),
                           "unknown": list(c.unknown)} for c in self.criteria],
-            "thresholds": [{"fact": t.threshold.fact, "below": t.threshold.below,
-                            "at": t.threshold.value,
-                            "comparisons": list(t.threshold.comparisons),
-                            "below_cases": list(t.below), "at_cases": list(t.at)}
-                           for t in self.thresholds],
+            "thresholds": [_threshold_dict(t) for t in self.thresholds],
             "verdicts": {v: list(cases) for v, cases in self.verdicts},
             "never": {
                 "decisive": self.never_decisive,
@@ -162,21 +162,36 @@ def _threshold_coverage(
     policy: Policy, decisions: Sequence[Decision]
 ) -> tuple[ThresholdCoverage, ...]:
     values = [
-        (d.case, {f.name: f.value for f in d.facts if f.value is not None}) for d in decisions
+        (d.case, {f.name: f.value for f in d.facts if f.value is not None},
+         date.fromisoformat(d.service_date) if d.service_date else None) for d in decisions
     ]
     result = []
-    for threshold in thresholds(policy):
-        below = tuple(case for case, facts in values if _is(facts.get(threshold.fact),
-                                                            threshold.below))
-        at = tuple(case for case, facts in values if _is(facts.get(threshold.fact),
-                                                         threshold.value))
-        result.append(ThresholdCoverage(threshold, below, at))
+    for t in thresholds(policy):
+        below = tuple(case for case, facts, service in values
+                      if _is(t.number(facts.get(t.fact), service), t.below))
+        at = tuple(case for case, facts, service in values
+                   if _is(t.number(facts.get(t.fact), service), t.value))
+        result.append(ThresholdCoverage(t, below, at))
     return tuple(result)
 
 
-def _is(value: object, wanted: int | Decimal) -> bool:
+def _is(value: object, wanted: int | Decimal | date) -> bool:
+    if isinstance(wanted, date):
+        return value == wanted
     number = isinstance(value, int | Decimal) and not isinstance(value, bool)
     return number and value == wanted
+
+
+def _threshold_dict(t: ThresholdCoverage) -> dict[str, Any]:
+    """A threshold's coverage in JSON: dates as ISO text; a window names its function."""
+    def shown(value: int | Decimal | date) -> int | Decimal | str:
+        return value.isoformat() if isinstance(value, date) else value
+
+    return {"fact": t.threshold.fact,
+            **({"window": f"{t.threshold.window}_since"} if t.threshold.window else {}),
+            "below": shown(t.threshold.below), "at": shown(t.threshold.value),
+            "comparisons": list(t.threshold.comparisons),
+            "below_cases": list(t.below), "at_cases": list(t.at)}
 
 
 def measure(policy: Policy, decisions: Sequence[Decision]) -> Coverage:

@@ -15,7 +15,9 @@ one grounded ``decide.lp`` program solved with goals as assumptions:
    a value next to a threshold no case has tested yet; a threshold still
    untested on a side gets a copy of a case with the fact moved across it,
    preferably a case whose verdict the move changes, else one just on the
-   other side (a boundary pair).
+   other side (a boundary pair). A date's sides are the days on each side of a
+   window's edge at the suite's service date (``calendar.edge_day``), or of a
+   date literal; every case with a date carries that service date.
 
 Expectations are the solver's decisions: the suite records what the table
 does now, for an analyst to review. Goals that no case can meet (a row that
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 import clingo
 
@@ -48,6 +51,8 @@ class GeneratedCase:
     description: str
     facts: Mapping[str, Value]
     decision: Decision
+    #: The date of service the case is decided at (written to a case with dates).
+    service_date: date = REFERENCE_SERVICE_DATE
 
 
 @dataclass(frozen=True)
@@ -118,9 +123,10 @@ def _ordinary(domain: Domain) -> tuple[int, int]:
 
 
 class _Generator:
-    def __init__(self, policy: Policy, time_limit: float) -> None:
+    def __init__(self, policy: Policy, time_limit: float, service_date: date) -> None:
         self.policy = policy
         self.time_limit = time_limit
+        self.service_date = service_date
         self.table = CompiledTable(policy)
         self.decider = Decider(policy, time_limit=time_limit)
         self.domains = self.table.domains
@@ -132,11 +138,11 @@ class _Generator:
         key = tuple(sorted(facts.items(), key=lambda item: item[0]))
         if key not in self._decisions:
             self._decisions[key] = self.decider.decide(Case(id="generated", facts=dict(facts),
-                                                           service_date=REFERENCE_SERVICE_DATE))
+                                                           service_date=self.service_date))
         return self._decisions[key]
 
     def _representatives(self, assignment: Abstract) -> Facts:
-        return {self.domains[f].fact.name: self.domains[f].concrete(v)
+        return {self.domains[f].fact.name: self.domains[f].concrete(v, self.service_date)
                 for f, v in assignment.items()}
 
     def _decide_abstract(self, assignment: Abstract) -> Decision:
@@ -211,7 +217,7 @@ class _Generator:
         search = _Search(self.table, self._penalties(preferred), self.time_limit)
         self._row_goals(search)
         self._criterion_goals(search)
-        concretizer = Concretizer(self.policy, self.domains)
+        concretizer = Concretizer(self.policy, self.domains, self.service_date)
         for draft in self.drafts:
             assert draft.abstract is not None
             draft.facts = concretizer.values(draft.abstract)
@@ -243,7 +249,8 @@ class _Generator:
             else:
                 changed = [n for n, v in draft.facts.items() if base.facts.get(n) != v]
                 text = f"{draft.text} Differs from {base.slug} in: {', '.join(changed)}."
-            result.append(GeneratedCase(draft.slug, text, dict(draft.facts), decision))
+            result.append(GeneratedCase(draft.slug, text, dict(draft.facts), decision,
+                                        self.service_date))
         return tuple(result)
 
 
@@ -261,6 +268,8 @@ def _goal_slug(decision: Decision, has_otherwise: bool) -> str:
     return f"row-{reasons[0]}" if len(reasons) == 1 else "baseline"
 
 
-def generate_suite(policy: Policy, *, time_limit: float = DEFAULT_TIME_LIMIT) -> GeneratedSuite:
-    """A small suite of complete cases: every row decisive, every threshold on both sides."""
-    return _Generator(policy, time_limit).run()
+def generate_suite(policy: Policy, *, time_limit: float = DEFAULT_TIME_LIMIT,
+                   service_date: date = REFERENCE_SERVICE_DATE) -> GeneratedSuite:
+    """A small suite of complete cases: every row decisive, every threshold on both sides
+    (a window's sides are days counted back from ``service_date``)."""
+    return _Generator(policy, time_limit, service_date).run()

@@ -59,3 +59,15 @@ def date_at(unit: Unit, window: int, service: date) -> date:
     if unit == "weeks":
         return service - timedelta(days=7 * window)
     return add_months(service, -window * (1 if unit == "months" else 12))
+
+
+def edge_day(unit: Unit, window: int, service: date) -> date:
+    """The last day whose ``unit`` s since it, at ``service``, are ``window`` or more.
+
+    The day after it counts ``window - 1``: the two days on each side of the window's
+    edge. With the month-end clamp the edge is not always ``date_at``'s day (at
+    2026-02-28 one month is complete from 2026-01-31)."""
+    day = date_at(unit, window, service)
+    while since(unit, day + timedelta(days=1), service) >= window:
+        day += timedelta(days=1)
+    return day

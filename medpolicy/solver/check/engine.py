@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from medpolicy.budget import time_budget
@@ -46,6 +48,7 @@ from medpolicy.solver.check.findings import KINDS, CheckReport, CheckStats, Find
 from medpolicy.solver.check.islands import IslandFinder
 from medpolicy.solver.check.pairs import DEFAULT_MAX_PAIRS, box_points, candidate_pairs
 from medpolicy.solver.check.program import CheckProgram
+from medpolicy.solver.check.redate import redated
 from medpolicy.solver.check.rowindex import DNF_CAP, Point, RowIndex
 from medpolicy.solver.check.search import Prover
 from medpolicy.solver.check.structure import (
@@ -226,15 +229,21 @@ def _order(finding: Finding) -> tuple[int, int, int]:
 
 
 def check_policy(
-    policy: Policy, *, witnesses: int = 1, time_limit: float = DEFAULT_TIME_LIMIT
+    policy: Policy, *, witnesses: int = 1, time_limit: float = DEFAULT_TIME_LIMIT,
+    service_date: date | None = None,
 ) -> CheckReport:
-    """Check a loaded table, all of it (indexing included) within ``time_limit``."""
+    """Check a loaded table, all of it (indexing included) within ``time_limit``; witnesses
+    are dated at ``service_date`` (default: the reference service date)."""
     with time_budget(time_limit, policy.path):
-        return Checker(policy, witnesses=witnesses, time_limit=time_limit).run()
+        report = Checker(policy, witnesses=witnesses, time_limit=time_limit).run()
+    if service_date is None:
+        return report
+    return replace(report, findings=redated(policy, report.findings, service_date))
 
 
 def check_table(
-    path_or_name: str | Path, *, witnesses: int = 1, time_limit: float = DEFAULT_TIME_LIMIT
+    path_or_name: str | Path, *, witnesses: int = 1, time_limit: float = DEFAULT_TIME_LIMIT,
+    service_date: date | None = None,
 ) -> CheckReport:
     """Load and check a table file (or bundled name); validation problems become findings.
 
@@ -256,4 +265,5 @@ def check_table(
             stats=CheckStats(),
             engine=engine_versions(),
         )
-    return check_policy(policy, witnesses=witnesses, time_limit=time_limit)
+    return check_policy(policy, witnesses=witnesses, time_limit=time_limit,
+                        service_date=service_date)

@@ -60,6 +60,8 @@ class Witness:
     verdict: Outcome
     rows: tuple[str, ...]
     matching: tuple[str, ...]
+    #: The service date its windowed dates count to (None: ``REFERENCE_SERVICE_DATE``).
+    service_date: date | None = None
 
     def to_case(self, policy_id: str) -> dict[str, Any]:
         """The witness in the case-file format (DESIGN.md), with its expectation."""
@@ -72,8 +74,9 @@ class Witness:
             "description": self.description,
         }
         if any(isinstance(v, date) for _, v in self.facts):
-            # Witness dates count from the reference service date (logic.dates).
-            case["service_date"] = REFERENCE_SERVICE_DATE.isoformat()
+            # Witness dates count from the reference service date (logic.dates) or the
+            # one the witness was dated at (check --service-date).
+            case["service_date"] = (self.service_date or REFERENCE_SERVICE_DATE).isoformat()
         return case | {"facts": dict(self.facts), "expect": expect}
 
 

@@ -26,12 +26,13 @@ import clingo
 from medpolicy.errors import Location, SolverError
 from medpolicy.logic.compiler import CompiledTable, encoding
 from medpolicy.logic.domain import Domain, Interval
+from medpolicy.solver.check.bands import band_text, bound_text, near, near_text
 from medpolicy.solver.check.cover import CaseReader
 from medpolicy.solver.check.findings import Finding, Witness, quote
 from medpolicy.solver.check.rowindex import Point, RowIndex, bits
 from medpolicy.solver.check.search import Prover
 from medpolicy.solver.control import new_control, solve_models
-from medpolicy.tables.expr import And, Compare, Expr, Member, Not, Or, Value
+from medpolicy.tables.expr import And, Compare, Expr, Member, Not, Or
 from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES, Outcome
 
 KIND = "band-island"
@@ -93,9 +94,10 @@ def conditions(table: CompiledTable) -> list[Condition]:
 
 
 def _ordered(domain: Domain) -> bool:
-    """A number fact cut into intervals (int, decimal). Date facts are not linted yet: their
-    witnesses would need concrete dates and a service date, which this lint does not make."""
-    return (domain.fact.type in ("int", "decimal") and bool(domain.values)
+    """A fact cut into intervals: int, decimal, or date (a window's whole units, or days
+    for a date compared with literals; witnesses count back from the reference service
+    date and carry it)."""
+    return (domain.fact.type in ("int", "decimal", "date") and bool(domain.values)
             and all(isinstance(v, Interval) for v in domain.values))
 
 
@@ -110,27 +112,6 @@ def candidates(table: CompiledTable, named: Sequence[Condition]) -> list[tuple[i
             if not any({k, k + 1} <= c.bounds.get(f, frozenset()) for c in named):
                 result.append((f, k))
     return result
-
-
-def band_text(domain: Domain, k: int) -> str:
-    """Interval ``k`` in table units: ``141..149`` (or ``141`` for one value)."""
-    item = domain.values[k]
-    assert isinstance(item, Interval)
-    if item.low is not None and item.low == item.high:
-        return str(item.low)
-    low = "" if item.low is None else str(item.low)
-    high = "" if item.high is None else str(item.high)
-    return f"{low}..{high}"
-
-
-def _near(domain: Domain, k: int, side: str) -> Value:
-    """A concrete value of interval ``k`` next to the band: its high end below, low end
-    above (the representative when that end is open)."""
-    item = domain.values[k]
-    assert isinstance(item, Interval)
-    if side == "below" and item.high is not None:
-        return item.high
-    return item.representative()
 
 
 class IslandFinder:
@@ -332,7 +313,7 @@ class IslandFinder:
         for side, v in (("below", k - 1), ("inside", k), ("above", k + 1)):
             point = (*low_point[:f], v, *low_point[f + 1:])
             outcome, decisive = index.outcome_at(point)
-            concrete = _near(domain, v, side)
+            concrete = near(domain, v, side)
             facts = tuple((d.fact.name, concrete if g == f else d.concrete(point[g]))
                           for g, d in enumerate(table.domains))
             cases.append((side, concrete, _OUTCOME.get(outcome, "pend"), decisive, point, facts))
@@ -342,10 +323,11 @@ class IslandFinder:
         high_by = [c for c in self.named if k + 1 in c.bounds.get(f, frozenset())]
         message = (
             f"fact '{name}' in {band} gets {cases[1][2]} ({_decided(inside)}), but the same "
-            f"case gets {cases[0][2]} just below ({cases[0][1]}) and just above "
-            f"({cases[2][1]}) ({_decided(outside)}): the band's bounds come from different "
-            f"conditions ({_names(low_by)} at {_bound(domain, k)}, {_names(high_by)} at "
-            f"{_bound(domain, k + 1)})"
+            f"case gets {cases[0][2]} just below ({near_text(domain, k - 1, 'below')}) and "
+            f"just above ({near_text(domain, k + 1, 'above')}) ({_decided(outside)}): the "
+            "band's bounds come from different "
+            f"conditions ({_names(low_by)} at {bound_text(domain, k)}, {_names(high_by)} at "
+            f"{bound_text(domain, k + 1)})"
         )
         witnesses = tuple(
             Witness(
@@ -373,16 +355,9 @@ class IslandFinder:
             locations=locations or (Location(table.policy.path),),
             witnesses=witnesses,
             hint=f"make the neighbouring bands meet (e.g. end the lower one with "
-            f"'< {_bound(domain, k + 1)}' where the upper one starts), or name the band in one "
+            f"'< {bound_text(domain, k + 1)}' where the upper one starts), or name the band in one "
             "condition if it is intended",
         )
-
-
-def _bound(domain: Domain, j: int) -> str:
-    """Bound ``j``: the low end of interval ``j``."""
-    item = domain.values[j]
-    assert isinstance(item, Interval)
-    return str(item.low)
 
 
 def _names(found: Sequence[Condition]) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from itertools import product
 
 from medpolicy.errors import SolverError
@@ -105,8 +106,10 @@ def _outcome(name: str) -> Outcome:
 
 
 class _Analysis:
-    def __init__(self, space: JointSpace, max_witnesses: int, time_limit: float) -> None:
+    def __init__(self, space: JointSpace, max_witnesses: int, time_limit: float,
+                 service_date: date) -> None:
         self.space = space
+        self.service_date = service_date
         self.max_witnesses = max_witnesses
         self.program = DiffProgram(space, time_limit)
         self.deciders = {tag: Decider(view.policy, time_limit=time_limit)
@@ -120,13 +123,13 @@ class _Analysis:
 
     def _witness(self, case: JointCase) -> Witness:
         space = self.space
-        facts = {space.facts[f].name: space.domains[f].concrete(v)
+        facts = {space.facts[f].name: space.domains[f].concrete(v, self.service_date)
                  for f, v in sorted(case.values.items())}
         decisions = {}
         for tag, view in (("old", space.old), ("new", space.new)):
             own = {k: v for k, v in facts.items() if k in view.policy.fact_map}
             decision = self.deciders[tag].decide(Case(id="witness", facts=own,
-                                                              service_date=REFERENCE_SERVICE_DATE))
+                                                              service_date=self.service_date))
             if decision.verdict != case.verdicts[tag]:
                 raise SolverError(
                     f"internal check failed: the diff found {case.verdicts[tag]} for the {tag} "
@@ -243,11 +246,13 @@ def diff_policies(
     *,
     max_witnesses: int = DEFAULT_WITNESSES,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    service_date: date = REFERENCE_SERVICE_DATE,
 ) -> PolicyDiff:
-    """Every kind of verdict change from ``old`` to ``new``, and what changed in the table."""
+    """Every kind of verdict change from ``old`` to ``new``, and what changed in the table;
+    witnesses are dated at ``service_date`` (their windowed dates count back from it)."""
     if max_witnesses < 1:
         raise ValueError("max_witnesses must be at least 1")
-    analysis = _Analysis(joint_space(old, new), max_witnesses, time_limit)
+    analysis = _Analysis(joint_space(old, new), max_witnesses, time_limit, service_date)
     on_complete = analysis.program.kinds(complete=True)
     every = analysis.program.kinds(complete=False)
     order: dict[tuple[str, str], int] = {

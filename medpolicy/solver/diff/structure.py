@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medpolicy.logic.thresholds import int_comparisons
-from medpolicy.tables.expr import And, Count, Expr, Member, Name, Not, Or, to_text
+from medpolicy.tables.expr import And, Compare, Count, Expr, Member, Name, Not, Or, to_text
 from medpolicy.tables.model import Policy
 
 
@@ -201,10 +201,12 @@ def _fact_section(old: Policy, new: Policy) -> Section:
 
 
 def _comparisons(policy: Policy) -> dict[str, list[str]]:
-    """Every comparison of an int fact, as text, by fact."""
+    """Every comparison of a number or date fact, as text, by fact (a windowed date by its
+    window function, ``months_since(f)``)."""
     found: dict[str, list[str]] = {}
     for fact, item in int_comparisons(policy):
-        texts = found.setdefault(fact.name, [])
+        window = item.window if isinstance(item, Compare) else ""
+        texts = found.setdefault(f"{window}_since({fact.name})" if window else fact.name, [])
         if to_text(item) not in texts:
             texts.append(to_text(item))
     return found
