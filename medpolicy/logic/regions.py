@@ -91,6 +91,9 @@ class CodeSpace:
         inside = self.regions[region].sets
         if not inside:
             return "other codes"
+        names = [s.name for s in self.sets]
+        if len(set(names)) < len(names):  # two tables' sets of one name (diff): say a code
+            return f"like {self.representative(region)}"
         return " and ".join(sorted({self.sets[i].name for i in inside}))
 
 

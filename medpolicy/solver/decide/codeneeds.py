@@ -49,7 +49,8 @@ def _sets_for(space: CodeSpace, mask: int) -> list[int] | None:
 
 def _named(space: CodeSpace, mask: int) -> str:
     sets = _sets_for(space, mask)
-    if sets is not None:
+    names = [s.name for s in space.sets]
+    if sets is not None and len(set(names)) == len(names):
         return " or ".join(space.sets[i].name for i in sets)
     return " or ".join(space.describe(r) for r in range(len(space.regions)) if mask >> r & 1)
 
@@ -63,10 +64,11 @@ def codes_needs(domain: Domain, indices: Sequence[int]) -> str:
         return " or ".join(domain.label(i) for i in sorted(indices))
     wanted, forbidden = shape
     parts = []
-    if wanted:
-        parts.append(f"a code in {_named(space, wanted)}")
-    if forbidden:
-        parts.append(f"no code in {_named(space, forbidden)}")
+    for word, mask in (("a code", wanted), ("no code", forbidden)):
+        if mask:
+            named = _named(space, mask)
+            parts.append(f"{word} {named}" if named.startswith("like ") else
+                         f"{word} in {named}")
     return " and ".join(parts) or "any value"
 
 

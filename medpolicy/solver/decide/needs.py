@@ -182,6 +182,8 @@ def describe(domain: Domain, indices: Iterable[int]) -> str:
     chosen = set(indices)
     if chosen == set(domain.indices()):
         return "any value"
+    if domain.space is not None:
+        return codes_needs(domain, sorted(chosen))
     return " or ".join(value_labels(domain, chosen))
 
 
