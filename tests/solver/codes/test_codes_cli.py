@@ -9,28 +9,10 @@ from click.testing import CliRunner
 
 from medpolicy.cli import cli
 from tests.conftest import ROOT
+from tests.tables.test_codes import TABLE as TABLE_TEXT
 
 TABLE = ROOT / "examples" / "language" / "lumbar-red-flags.yaml"
-BAD = """\
-id: t
-title: T
-version: "1"
-valuesets:
-  vs:
-    system: ICD-10-CM
-    codes: ["E11*", 250]
-facts:
-  dx:
-    type: codes
-    system: ICD-10-CM
-  n:
-    type: int
-rows:
-  - id: r
-    when: has(dx, vz)
-    outcome: approve
-    reason: ok
-"""
+BAD = TABLE_TEXT.format(codes='["E11*", 250]', when="has(dx, vz)")
 
 
 @pytest.fixture
