@@ -106,3 +106,4 @@ def test_adding_a_code_to_a_value_set_is_a_change_with_a_witness_code(tmp_path: 
     change = next(c for c in diff.changes if (c.before, c.after) == ("deny", "approve"))
     codes = dict(change.witnesses[0].facts)["diagnoses"]
     assert any(str(code).startswith("M54.5") for code in codes)
+    assert "valueset radiculopathy: added M54.5*" in diff.structure.settings
