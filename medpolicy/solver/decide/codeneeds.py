@@ -9,6 +9,7 @@ regions they are; any other box is listed value by value.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import combinations
 from typing import Any
 
 from medpolicy.logic.domain import Domain
@@ -31,6 +32,38 @@ def _shape(domain: Domain, indices: Sequence[int]) -> tuple[int, int] | None:
     if wanted and chosen == {m for m in allowed_masks if m & wanted}:
         return wanted, forbidden
     return None
+
+
+def _bits(mask: int) -> list[int]:
+    return [r for r in range(mask.bit_length()) if mask >> r & 1]
+
+
+def _minimal(domain: Domain, indices: Sequence[int]) -> tuple[list[int], int] | None:
+    """``(minimal masks, forbidden)`` when the box is every list touching all regions of one
+    of the minimal masks (and none of ``forbidden``); None for any other box."""
+    chosen = set(indices)
+    present = 0
+    for mask in chosen:
+        present |= mask
+    forbidden = (len(domain) - 1) & ~present
+    for mask in chosen:
+        if any(mask | 1 << r not in chosen for r in _bits(present & ~mask)):
+            return None
+    minimal = sorted(m for m in chosen if not any(m & ~(1 << r) in chosen for r in _bits(m)))
+    return minimal, forbidden
+
+
+def _k_of(minimal: list[int]) -> tuple[int, int] | None:
+    """``(k, regions)`` when the minimal masks are every k-subset of ``regions``."""
+    union = 0
+    for mask in minimal:
+        union |= mask
+    sizes = {len(_bits(m)) for m in minimal}
+    if len(sizes) != 1:
+        return None
+    k = sizes.pop()
+    expected = {sum(1 << r for r in combo) for combo in combinations(_bits(union), k)}
+    return (k, union) if set(minimal) == expected else None
 
 
 def _sets_for(space: CodeSpace, mask: int) -> list[int] | None:
@@ -61,7 +94,7 @@ def codes_needs(domain: Domain, indices: Sequence[int]) -> str:
     assert space is not None
     shape = _shape(domain, indices)
     if shape is None:
-        return " or ".join(domain.label(i) for i in sorted(indices))
+        return _combination_needs(domain, indices)
     wanted, forbidden = shape
     parts = []
     for word, mask in (("a code", wanted), ("no code", forbidden)):
@@ -70,6 +103,25 @@ def codes_needs(domain: Domain, indices: Sequence[int]) -> str:
             parts.append(f"{word} {named}" if named.startswith("like ") else
                          f"{word} in {named}")
     return " and ".join(parts) or "any value"
+
+
+def _combination_needs(domain: Domain, indices: Sequence[int]) -> str:
+    """Codes in several regions at once: ``codes in at least 2 of a, b, c`` or
+    ``codes in a and b or codes in c``; any other box, value by value."""
+    space = domain.space
+    assert space is not None
+    found = _minimal(domain, indices)
+    if found is None:
+        return " or ".join(domain.label(i) for i in sorted(indices))
+    minimal, forbidden = found
+    k_of = _k_of(minimal)
+    if k_of is not None:
+        names = ", ".join(space.describe(r) for r in _bits(k_of[1]))
+        text = f"codes in at least {k_of[0]} of: {names}"
+    else:
+        text = " or ".join("codes in " + " and ".join(space.describe(r) for r in _bits(m))
+                           for m in minimal)
+    return f"{text} and no code in {_named(space, forbidden)}" if forbidden else text
 
 
 def _json_of(space: CodeSpace, mask: int) -> dict[str, Any]:
@@ -89,13 +141,26 @@ def _codes(domain: Domain, index: int) -> list[str]:
 
 
 def codes_allowed(domain: Domain, indices: Sequence[int]) -> dict[str, Any]:
-    """``{"valueset": id}`` or ``{"codes": [patterns]}``; ``"not"`` holds what must be absent;
-    any other box is ``{"lists": [[codes], ...]}``, one representative list per value."""
+    """``{"valueset": id}`` or ``{"codes": [patterns]}``; ``"not"`` holds what must be absent.
+    Codes in k of several regions is ``{"at_least": k, "of": [{...}, ...]}``; another box of
+    codes in several regions at once is ``{"all_of_one": [[codes], ...]}`` (a list
+    works when it holds codes like every code of one of these lists); any other box is
+    ``{"lists": [[codes], ...]}``, one representative list per value."""
     space = domain.space
     assert space is not None
     shape = _shape(domain, indices)
     if shape is None:
-        return {"lists": [_codes(domain, i) for i in sorted(indices)]}
+        found = _minimal(domain, indices)
+        if found is None:
+            return {"lists": [_codes(domain, i) for i in sorted(indices)]}
+        minimal, forbidden = found
+        k_of = _k_of(minimal)
+        box: dict[str, Any] = (
+            {"at_least": k_of[0], "of": [_json_of(space, 1 << r) for r in _bits(k_of[1])]}
+            if k_of is not None else {"all_of_one": [_codes(domain, m) for m in minimal]})
+        if forbidden:
+            box["not"] = _json_of(space, forbidden)
+        return box
     wanted, forbidden = shape
     result = _json_of(space, wanted) if wanted else {}
     if forbidden:

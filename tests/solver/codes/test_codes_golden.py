@@ -107,3 +107,38 @@ def test_adding_a_code_to_a_value_set_is_a_change_with_a_witness_code(tmp_path: 
     codes = dict(change.witnesses[0].facts)["diagnoses"]
     assert any(str(code).startswith("M54.5") for code in codes)
     assert "valueset radiculopathy: added M54.5*" in diff.structure.settings
+
+
+COMORBIDITIES = """\
+id: bmi-comorbid
+title: BMI with comorbidities
+version: "1"
+valuesets:
+  diabetes: {system: ICD-10-CM, codes: ["E11*"]}
+  hypertension: {system: ICD-10-CM, codes: [I10]}
+  sleep_apnea: {system: ICD-10-CM, codes: [G47.33]}
+facts:
+  dx: {type: codes, system: ICD-10-CM}
+  bmi: {type: int, min: 0, max: 80}
+rows:
+  - id: ok
+    when: bmi >= 40 or (bmi >= 35 and at_least(2, [has(dx, diabetes), has(dx, hypertension),
+      has(dx, sleep_apnea)]))
+    outcome: approve
+    reason: ok
+otherwise: {outcome: deny, reason: not met}
+"""
+
+
+def test_two_of_three_value_sets_reads_as_at_least() -> None:
+    """A count over value sets asks for codes in at least 2 of them, named as sets (in the
+    order of their codes)."""
+    from medpolicy import policy_from_text
+    policy = policy_from_text(COMORBIDITIES)
+    case = case_from_mapping({"id": "c", "facts": {"bmi": 36}}, policy)
+    (need,) = Decider(policy).decide(case).missing[0].needs
+    assert need.needs == "codes in at least 2 of: diabetes, sleep_apnea, hypertension"
+    assert need.box == {"at_least": 2, "of": [{"valueset": "diabetes"},
+                                              {"valueset": "sleep_apnea"},
+                                              {"valueset": "hypertension"}]}
+    assert need.accepts(("E11.9", "I10")) and not need.accepts(("E11.9", "E11.65"))
