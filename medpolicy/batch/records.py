@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from medpolicy.errors import Location, Problem, ValidationError, did_you_mean
 from medpolicy.tables.cases import case_from_mapping
+from medpolicy.tables.codes import split_codes
 from medpolicy.tables.inputlimits import bad_character, too_many_digits
 from medpolicy.tables.model import Case, Policy
 
@@ -326,6 +327,8 @@ def _typed(kind: str, text: str) -> object:
         return text
     if kind == "int" and _INT.fullmatch(text):
         return int(text)
+    if kind == "codes":
+        return split_codes(text)
     return text
 
 

@@ -26,6 +26,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
+from medpolicy.fhir.codes import system_uri
 from medpolicy.tables.collect import describe, is_int
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Fact
@@ -282,6 +283,46 @@ class EnumMapping(SingleAnswer):
         return _checked(fact, coding["code"], "valueCoding.code")
 
 
+class CodesMapping:
+    """``codes`` -> item type ``open-choice`` with ``repeats: true``; one coding per code."""
+
+    def item(self, fact: Fact, ctx: Context) -> dict[str, Any]:
+        return {"type": "open-choice", "repeats": True}
+
+    def contained(self, fact: Fact, ctx: Context) -> list[dict[str, Any]]:
+        return []
+
+    def answers(self, fact: Fact, value: Value, ctx: Context) -> list[dict[str, Any]]:
+        assert isinstance(value, tuple)
+        uri = system_uri(fact, ctx.base_url)
+        return [{"valueCoding": {"system": uri, "code": code}} for code in value]
+
+    def read(self, fact: Fact, answers: Sequence[Answer], ctx: Context
+             ) -> Value | AnswerIssue:
+        codes: list[object] = []
+        uri = system_uri(fact, ctx.base_url)
+        expected = f"valueCoding in {uri} or valueString ({domain_text(fact)})"
+        for index, answer in enumerate(answers):
+            key = _value_key(answer)
+            if key == "valueString":
+                codes.append(answer[key])
+                continue
+            if key != "valueCoding":
+                issue = _wrong_key(fact, answer, expected)
+                return AnswerIssue(issue.message, issue.expected, issue.found, issue.key,
+                                   index=index)
+            coding = answer[key]
+            if not isinstance(coding, Mapping) or not isinstance(coding.get("code"), str):
+                return AnswerIssue(f"a coding without a code for '{fact.name}'", expected,
+                                   describe(coding), key, index=index)
+            system = coding.get("system")
+            if system is not None and system != uri:
+                return AnswerIssue(f"a code of another system for '{fact.name}'", repr(uri),
+                                   describe(system), "valueCoding.system", index=index)
+            codes.append(coding["code"])
+        return _checked(fact, codes, "valueCoding.code")
+
+
 #: The FHIR mapping of every fact type.
 MAPPINGS: dict[str, FactMapping] = {
     "bool": BoolMapping(),
@@ -289,6 +330,7 @@ MAPPINGS: dict[str, FactMapping] = {
     "enum": EnumMapping(),
     "decimal": DecimalMapping(),
     "date": DateMapping(),
+    "codes": CodesMapping(),
 }
 
 
