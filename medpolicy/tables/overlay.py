@@ -19,8 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import NoReturn
 
-from medpolicy.errors import LoadError, Location, Problem, ValidationError, did_you_mean
+from medpolicy.errors import Location, Problem, ValidationError, did_you_mean
 from medpolicy.tables import loader
 from medpolicy.tables.collect import Collector, describe, join, sorted_problems
 from medpolicy.tables.expr import ParseError, names_in, parse_expression
@@ -92,7 +93,6 @@ def _resolve(
     if not isinstance(target, str) or not target.strip():
         _raise(where, "wrong type", expected="a bundled table id or a relative path",
                found=describe(target))
-    assert isinstance(target, str)
     base_doc, base_folder, identity = _find_base(target, folder, where)
     if identity in chain:
         names = " -> ".join([*(_short(i) for i in chain), _short(identity)])
@@ -102,7 +102,6 @@ def _resolve(
     if not isinstance(base_root, YamlMap):
         _raise(where, f"'{target}' is not a table", expected="a mapping",
                found=describe(base_root))
-    assert isinstance(base_root, YamlMap)
     sources[base_doc.file] = base_doc.text
     if "extends" in base_root:
         base, layers = _resolve(base_doc, base_folder, (*chain, identity), state, sources)
@@ -129,7 +128,7 @@ def _short(identity: str) -> str:
     return Path(identity).name if "/" in identity else identity
 
 
-def _raise(where: Location, message: str, **details: str | None) -> None:
+def _raise(where: Location, message: str, **details: str | None) -> NoReturn:
     raise ValidationError([Problem(where, message, **details)])
 
 
@@ -142,7 +141,6 @@ def _find_base(
         if folder is None:
             _raise(where, f"cannot extend '{target}' by path: this table was not read "
                    "from a file", expected="a bundled table id", found=repr(target))
-        assert folder is not None
         entry = folder.joinpath(target)
         if not entry.is_file():
             _raise(where, f"extends a missing table: no file '{target}' next to this table")
@@ -159,12 +157,10 @@ def _find_base(
         file = identity = str(entry)
         parent = loader._library()
     try:
-        document = parse_text(decode_utf8(entry.read_bytes(), file), file)
+        data = entry.read_bytes()
     except OSError as error:
         _raise(where, f"cannot read '{target}' ({error.strerror or error})")
-        raise  # unreachable: _raise always raises
-    except LoadError as error:
-        raise LoadError([*error.problems]) from None
+    document = parse_text(decode_utf8(data, file), file)
     tag_spans(document.root, file)
     return document, parent, identity
 

@@ -107,9 +107,8 @@ class LayerMerge:
             elif key == "rows" and isinstance(merged.get(key), list):
                 self._merge_rows(merged, overlay)
             else:
-                if key in merged:
-                    where = self.c.key(overlay, key, str(key))
-                    self.state.overridden.append(Edit("settings", str(key), self.layer, where))
+                where = self.c.key(overlay, key, str(key))
+                self.state.overridden.append(Edit("settings", str(key), self.layer, where))
                 _set(merged, overlay, key)
                 if key == "otherwise":
                     self.state.otherwise_layer = self.layer

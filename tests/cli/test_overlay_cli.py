@@ -204,3 +204,15 @@ def test_list_shows_bundled_overlays_with_their_base(
         "  [overlay of esi]",
         "esi-local       Local  (1)  [overlay of esi-commercial]",
     ]
+
+
+def test_diff_lists_overridden_settings(tmp_path: Path) -> None:
+    """An overlay that sets hit_policy and otherwise: both listed as overridden settings."""
+    over = tmp_path / "o.yaml"
+    over.write_text('id: o\ntitle: O\nversion: "1"\nextends: esi\nhit_policy: first\n'
+                    "otherwise:\n  outcome: refer\n  reason: review\n", encoding="utf-8")
+    code, out, err = _run("diff", "esi", str(over), "--format", "json")
+    assert code == 0, err
+    edits = json.loads(out)["overlay"]["edits"]
+    assert edits == [{"layer": "o", "kind": "overridden", "section": "settings",
+                      "ids": ["hit_policy", "otherwise"]}]
