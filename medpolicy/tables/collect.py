@@ -73,7 +73,7 @@ class Collector:
     def _at(self, span: Span | None, path: str) -> Location:
         if span is None:
             return Location(self.file, self.line, None, path)
-        return Location(self.file, span.line, span.column, path)
+        return Location(span.file or self.file, span.line, span.column, path)
 
     def node(self, value: object, path: str) -> Location:
         """Where a mapping or list itself starts."""
@@ -107,7 +107,7 @@ class Collector:
             if span is None or not isinstance(value, str):
                 return self.value(mapping, key, path)
             line, column = self.document.position(span, value, offset)
-            return Location(self.file, line, column, path)
+            return Location(span.file or self.file, line, column, path)
 
         return locate
 

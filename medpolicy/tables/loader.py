@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -16,9 +17,16 @@ from pathlib import Path
 from medpolicy.errors import LoadError, Location, did_you_mean, single
 from medpolicy.tables.model import Policy
 from medpolicy.tables.validate import validate_policy
-from medpolicy.tables.yamlio import decode_utf8, load_file, parse_text
+from medpolicy.tables.yamlio import Document, decode_utf8, load_file, parse_text
 
 _BUNDLED_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def folder_of(file: str) -> Path | None:
+    """The folder a table file's relative ``extends`` resolves against (None: not a file)."""
+    if file.startswith("<"):
+        return None
+    return Path(file).resolve().parent
 
 
 def _library() -> Traversable:
@@ -35,7 +43,16 @@ def _bundled_names() -> list[str]:
 
 def _from_bytes(data: bytes, file: str) -> Policy:
     document = parse_text(decode_utf8(data, file), file)
-    return validate_policy(document, hashlib.sha256(data).hexdigest())
+    return _validated(document, hashlib.sha256(data).hexdigest(), _library())
+
+
+def _validated(document: Document, sha256: str, folder: Traversable | None) -> Policy:
+    """A plain table validated as it is; an overlay (``extends:``) resolved first."""
+    if isinstance(document.root, Mapping) and "extends" in document.root:
+        from medpolicy.tables.overlay_policy import overlay_policy
+
+        return overlay_policy(document, folder)
+    return validate_policy(document, sha256)
 
 
 def load_policy(path_or_name: str | Path) -> Policy:
@@ -47,7 +64,7 @@ def load_policy(path_or_name: str | Path) -> Policy:
     path = Path(path_or_name)
     if isinstance(path_or_name, Path) or path.exists():
         document, data = load_file(path)
-        return validate_policy(document, hashlib.sha256(data).hexdigest())
+        return _validated(document, hashlib.sha256(data).hexdigest(), folder_of(document.file))
     name = str(path_or_name)
     names = _bundled_names()
     if _BUNDLED_NAME.fullmatch(name) and name in names:
@@ -65,7 +82,8 @@ def load_policy(path_or_name: str | Path) -> Policy:
 def policy_from_text(text: str, path: str = "<memory>") -> Policy:
     """A validated Policy from YAML text; ``path`` names it in messages."""
     document = parse_text(text, path)
-    return validate_policy(document, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _validated(document, sha256, folder_of(path))
 
 
 def bundled_policies() -> list[tuple[str, str, str]]:

@@ -81,6 +81,8 @@ class Row:
     reason: str
     sources: tuple[str, ...] = ()
     location: Location | None = field(default=None, compare=False)
+    #: The id of the table (overlay layer) the row comes from; "" for the table itself.
+    layer: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class Otherwise:
     outcome: Outcome
     reason: str = ""
     sources: tuple[str, ...] = ()
+    #: The id of the layer that set it; "" for the table itself.
+    layer: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,22 @@ class Policy:
     path: str = "<memory>"
     sha256: str = ""
     accepted: tuple[Acceptance, ...] = ()
+    #: Overlay layers, base first, this table's id last; () for a table without ``extends``.
+    layers: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def layer_ids(self) -> tuple[str, ...]:
+        """The layers base -> overlay (just this table's id for a plain table)."""
+        return self.layers or (self.id,)
+
+    def layer_of(self, row_id: str) -> str:
+        """The id of the layer a row (or ``otherwise``) comes from."""
+        row = self.row_map.get(row_id)
+        if row is not None:
+            return row.layer or self.id
+        if row_id == OTHERWISE_ID and self.otherwise is not None:
+            return self.otherwise.layer or self.id
+        return self.id
 
     @cached_property
     def fact_map(self) -> Mapping[str, Fact]:

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -43,13 +43,18 @@ from medpolicy.tables.yamlerrors import plain_problem
 
 @dataclass(frozen=True)
 class Span:
-    """Where a node is: 1-based line and column, character range, scalar style."""
+    """Where a node is: 1-based line and column, character range, scalar style.
+
+    ``file`` names the file a node came from when it differs from its
+    document's (the layers of an overlay, ``tables.overlay``).
+    """
 
     line: int
     column: int
     start: int
     end: int
     style: str | None = None
+    file: str | None = None
 
 
 class YamlMap(dict[object, object]):
@@ -78,6 +83,8 @@ class Document:
     file: str
     text: str
     root: object
+    #: The text of every other file a node of ``root`` came from (overlay layers).
+    sources: Mapping[str, str] = field(default_factory=dict)
 
     def position(self, span: Span, value: str, offset: int) -> tuple[int, int]:
         """Line and column of character ``offset`` of the scalar ``value`` at ``span``.
@@ -86,7 +93,8 @@ class Document:
         non-blank character of the value is the k-th non-blank character of
         its source text (after an opening quote or a block header).
         """
-        raw = self.text[span.start : span.end]
+        text = self.sources.get(span.file, self.text) if span.file else self.text
+        raw = text[span.start : span.end]
         skip = 0
         if span.style in ("'", '"'):
             skip = 1
@@ -103,8 +111,8 @@ class Document:
                 break
             seen += 1
             index = span.start + i + 1
-        line = self.text.count("\n", 0, index) + 1
-        column = index - (self.text.rfind("\n", 0, index) + 1) + 1
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
         return line, column
 
 

@@ -114,7 +114,9 @@ class Decider:
             tuple(self.table.domains[f].fact.name for f in sorted(facts))
             for facts in self.table.criterion_facts
         )
-        self._policy_ref = PolicyRef(policy.id, policy.version, policy.sha256)
+        self._policy_ref = PolicyRef(
+            policy.id, policy.version, policy.sha256, policy.layer_ids, _row_layers(policy)
+        )
 
     @staticmethod
     def _shown_atoms(ctl: clingo.Control) -> dict[clingo.Symbol, tuple[str, int | str]]:
@@ -540,3 +542,11 @@ def decide(
 ) -> Decision:
     """Decide one case (grounds the table; use ``Decider`` for many cases)."""
     return Decider(policy, max_alternatives=max_alternatives).decide(case)
+
+
+def _row_layers(policy: Policy) -> tuple[tuple[str, str], ...]:
+    """(row id, layer id) for the rows (and ``otherwise``) of an overlay's lower layers."""
+    ids = [row.id for row in policy.rows]
+    if policy.otherwise is not None:
+        ids.append(OTHERWISE_ID)
+    return tuple((i, policy.layer_of(i)) for i in ids if policy.layer_of(i) != policy.id)

@@ -177,6 +177,14 @@ class PolicyRef:
     id: str
     version: str
     sha256: str
+    #: Overlay layers, base first (just ``id`` for a plain table).
+    layers: tuple[str, ...] = ()
+    #: (row id, layer id) for each row (and ``otherwise``) not from the last layer.
+    row_layers: tuple[tuple[str, str], ...] = ()
+
+    def layer_of(self, row: str) -> str:
+        """The id of the layer a reason's row comes from."""
+        return dict(self.row_layers).get(row, self.id)
 
 
 @dataclass(frozen=True)
@@ -215,11 +223,13 @@ class Decision:
                 "id": self.policy.id,
                 "version": self.policy.version,
                 "sha256": self.policy.sha256,
-                "layers": [self.policy.id],
+                "layers": list(self.policy.layers or (self.policy.id,)),
             },
             "service_date": self.service_date,
             "verdict": self.verdict,
-            "reasons": [{**r.to_dict(), "layer": self.policy.id} for r in self.reasons],
+            "reasons": [
+                {**r.to_dict(), "layer": self.policy.layer_of(r.row)} for r in self.reasons
+            ],
             "criteria": {c.id: {"status": c.status, "facts": list(c.facts)} for c in self.criteria},
             "missing": [m.to_list() for m in self.missing],
             "missing_omitted": self.missing_omitted,
