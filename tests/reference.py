@@ -19,8 +19,21 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from medpolicy.tables.expr import And, Compare, Const, Count, Expr, Member, Name, Not, Or, Value
+from medpolicy.tables.expr import (
+    And,
+    Compare,
+    Const,
+    Count,
+    Expr,
+    Has,
+    Member,
+    Name,
+    Not,
+    Or,
+    Value,
+)
 from medpolicy.tables.model import OUTCOME_RANK, Fact, Policy
+from tests import codes_reference
 
 Assignment = Mapping[str, Value]
 
@@ -68,6 +81,8 @@ def concrete_domain(fact: Fact, *policies: Policy) -> list[Value]:
         return list(fact.values)
     if fact.type == "date":
         return _date_domain(fact)
+    if fact.type == "codes":
+        return codes_reference.code_lists(fact, *policies)
     if fact.type == "decimal":
         assert fact.minimum is not None and fact.maximum is not None
         step = Decimal(1).scaleb(-(fact.places or 0))
@@ -177,6 +192,8 @@ def holds(expr: Expr, values: Assignment, policy: Policy) -> bool:
         fact = policy.fact_map.get(expr.fact)
         inside = any(_compare(fact, values[expr.fact], "==", v) for v in expr.values)
         return inside != expr.negated
+    if isinstance(expr, Has):
+        return codes_reference.has_holds(expr, values[expr.fact], policy)
     if isinstance(expr, Not):
         return not holds(expr.operand, values, policy)
     if isinstance(expr, And):

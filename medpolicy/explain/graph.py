@@ -38,6 +38,7 @@ from medpolicy.explain.report import verdict_line
 from medpolicy.logic.formula import FAnd, FNot, FOr, Formula, Lit, Ref
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.solver.decide.result import Decision, MissingSet
+from medpolicy.tables.codes import show_list
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import OTHERWISE_ID, Case, Policy
 
@@ -234,7 +235,8 @@ class _Builder:
 def _display(value: Value | None, source: str, unit: str | None) -> str:
     if value is None:
         return "unknown"
-    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    text = ("true" if value else "false") if isinstance(value, bool) else (
+        show_list(value) if isinstance(value, tuple) else str(value))
     if unit and not isinstance(value, bool):
         text += f" {unit}"
     return f"{text} (default)" if source == "default" else text

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from medpolicy.solver.decide.result import Decision, FactValue, MissingSet, Need, Reason
+from medpolicy.tables.codes import show_list
 from medpolicy.tables.model import Policy
 from medpolicy.textsafe import markdown_code as code
 from medpolicy.textsafe import markdown_text as md
@@ -106,7 +107,9 @@ def shown_value(fact: FactValue) -> str:
     """A case's value of a fact as a person reads it: ``49``, ``false (default)``."""
     if fact.value is None:
         return "unknown"
-    text = ("true" if fact.value else "false") if isinstance(fact.value, bool) else str(fact.value)
+    value = fact.value
+    text = ("true" if value else "false") if isinstance(value, bool) else (
+        show_list(value) if isinstance(value, tuple) else str(value))
     return f"{text} (default)" if fact.source == "default" else text
 
 

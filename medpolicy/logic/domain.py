@@ -27,6 +27,8 @@ from medpolicy.logic.dates import (
     literal_number,
     number_date,
 )
+from medpolicy.logic.regions import CodeSet, CodeSpace, code_sets, cut_regions
+from medpolicy.tables.codes import Pattern
 from medpolicy.tables.decimals import parse_decimal, scaled, shown, unscaled
 from medpolicy.tables.expr import And, Compare, Count, Expr, Member, Name, Not, Or, Value
 from medpolicy.tables.model import Fact, Policy
@@ -62,7 +64,17 @@ class Interval:
         return f"{self.low} to {self.high}"
 
 
-AbstractValue = bool | str | Interval
+@dataclass(frozen=True)
+class Touch:
+    """A codes fact's abstract value: the regions its list touches, as a bit mask."""
+
+    mask: int
+
+    def regions(self) -> tuple[int, ...]:
+        return tuple(r for r in range(self.mask.bit_length()) if self.mask >> r & 1)
+
+
+AbstractValue = bool | str | Interval | Touch
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,8 @@ class Domain:
     #: A date fact read through a window function: its unit ("" for a date compared
     #: with date literals, whose intervals hold day ordinals).
     window: str = ""
+    #: A codes fact: its regions (value ``i`` touches the regions in the bits of ``i``).
+    space: CodeSpace | None = None
 
     def __len__(self) -> int:
         return len(self.values)
@@ -90,7 +104,7 @@ class Domain:
 
     @cached_property
     def _index(self) -> dict[Value, int]:
-        return {v: i for i, v in enumerate(self.values) if not isinstance(v, Interval)}
+        return {v: i for i, v in enumerate(self.values) if not isinstance(v, Interval | Touch)}
 
     @property
     def places(self) -> int:
@@ -102,6 +116,9 @@ class Domain:
 
         A windowed date needs the case's ``service_date``.
         """
+        if self.space is not None:
+            assert isinstance(value, tuple)
+            return sum({1 << self.space.region_of(code) for code in value})
         if self.fact.type == "date":
             value = date_number(value, self.window, service_date)
         if self.fact.type == "decimal":
@@ -123,6 +140,9 @@ class Domain:
     def concrete(self, index: int) -> Value:
         """A concrete value for abstract value ``index`` (its representative)."""
         item = self.values[index]
+        if isinstance(item, Touch):
+            assert self.space is not None
+            return tuple(self.space.representative(r) for r in item.regions())
         if isinstance(item, Interval) and self.fact.type == "decimal":
             return unscaled(item.representative(), self.places)
         if isinstance(item, Interval) and self.fact.type == "date":
@@ -132,6 +152,11 @@ class Domain:
     def label(self, index: int) -> str:
         """Abstract value ``index`` in words."""
         item = self.values[index]
+        if isinstance(item, Touch):
+            assert self.space is not None
+            if not item.mask:
+                return "no codes"
+            return "codes in " + ", ".join(self.space.describe(r) for r in item.regions())
         if isinstance(item, Interval) and self.fact.type == "decimal":
             return describe_scaled(item, self.places)
         if isinstance(item, Interval) and self.fact.type == "date":
@@ -148,6 +173,12 @@ class Domain:
         if self.fact.type == "date" and isinstance(item, Interval):
             return item.representative()
         return self.concrete(index)
+
+    def touching(self, patterns: Iterable[Pattern]) -> frozenset[int]:
+        """The abstract values of a codes fact whose list has a code in the set."""
+        assert self.space is not None
+        inside = sum(1 << r for r in self.space.regions_in(patterns))
+        return frozenset(i for i in self.indices() if i & inside)
 
     def allowed(self, op: str, value: Value) -> frozenset[int]:
         """The abstract values on which ``fact op value`` holds."""
@@ -195,6 +226,8 @@ def describe_scaled(interval: Interval, places: int) -> str:
 
 
 def _holds(concrete: Value, op: str, value: Value) -> bool:
+    if isinstance(concrete, tuple) or isinstance(value, tuple):
+        return False
     if isinstance(concrete, bool) or isinstance(value, bool):
         left, right = bool(concrete), bool(value) if isinstance(value, bool) else value
         if op == "==":
@@ -313,7 +346,10 @@ def joint_domains(facts: Sequence[Fact], *policies: Policy,
     """
     cuts: dict[str, set[int]] = {}
     units: dict[str, str] = {}
+    sets: dict[str, list[CodeSet]] = {}
     for policy in policies:
+        for name, found in code_sets(policy).items():
+            sets.setdefault(name, []).extend(found)
         for name, points in cut_points(policy).items():
             cuts.setdefault(name, set()).update(points)
         units.update(windows(policy))
@@ -330,6 +366,11 @@ def joint_domains(facts: Sequence[Fact], *policies: Policy,
             values = (True, False)
         elif fact.type == "enum":
             values = tuple(fact.values)
+        elif fact.type == "codes":
+            space = cut_regions(fact.system, sets.get(fact.name, []))
+            values = tuple(Touch(mask) for mask in range(1 << len(space.regions)))
+            domains.append(Domain(fact, values, space=space))
+            continue
         else:
             values = _intervals(fact, cuts.get(fact.name, set()))
         domains.append(Domain(fact, values, units.get(fact.name, "")))

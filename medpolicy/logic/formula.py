@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from medpolicy.budget import checkpoint
 from medpolicy.logic.domain import Domain
-from medpolicy.tables.expr import And, Compare, Const, Count, Expr, Member, Name, Not, Or
+from medpolicy.tables.expr import And, Compare, Const, Count, Expr, Has, Member, Name, Not, Or
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,9 @@ class Translator:
             if expr.negated:
                 allowed = frozenset(self.domains[index].indices()) - allowed
             return Lit(index, allowed)
+        if isinstance(expr, Has):
+            index = self.fact_index[expr.fact]
+            return Lit(index, self.domains[index].touching(expr.patterns))
         if isinstance(expr, Not):
             return FNot(self(expr.operand))
         if isinstance(expr, And):

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from medpolicy.logic.dates import REFERENCE_SERVICE_DATE
-from medpolicy.logic.domain import Domain, Interval
+from medpolicy.logic.domain import Domain, Interval, Touch
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Case, Policy
@@ -170,6 +170,8 @@ class CaseGenerator:
 
     def _concrete(self, f: int, index: int) -> Value:
         item = self.domains[f].values[index]
+        if isinstance(item, Touch):
+            return self.domains[f].concrete(index)
         if not isinstance(item, Interval):
             return item
         low = item.low if item.low is not None else (item.high or 0) - _OPEN_SPAN

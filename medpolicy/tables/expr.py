@@ -33,7 +33,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-Value = bool | int | str | Decimal | date
+from medpolicy.tables.codes import Pattern
+
+#: A value of a fact; a ``codes`` fact's value is a tuple of code keys.
+Value = bool | int | str | Decimal | date | tuple[str, ...]
 
 COMPARISON_OPS = ("<=", ">=", "==", "!=", "<", ">")
 
@@ -104,10 +107,34 @@ class Count:
     n_pos: int
 
 
+@dataclass(frozen=True)
+class Has:
+    """``has(fact, VS)`` or ``has(fact, [patterns])``: a code of the list matches.
+
+    After validation ``patterns`` holds the value set's (or the inline list's)
+    patterns and ``name`` says which: the value-set id, or the inline list.
+    """
+
+    fact: str
+    valueset: str
+    codes: tuple[str, ...]
+    pos: int
+    arg_pos: int
+    code_pos: tuple[int, ...] = ()
+    patterns: tuple[Pattern, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The value-set id, or the inline list as written."""
+        if self.valueset:
+            return self.valueset
+        return "[" + ", ".join(format_value(code) for code in self.codes) + "]"
+
+
 COUNT_KINDS = ("at_least", "at_most", "exactly")
 WINDOW_FUNCTIONS = ("days_since", "weeks_since", "months_since", "years_since")
 
-Expr = Name | Compare | Member | Not | And | Or | Const | Count
+Expr = Name | Compare | Member | Not | And | Or | Const | Count | Has
 
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 _TOKEN = re.compile(
@@ -240,6 +267,8 @@ class _Parser:
             return self._count(token)
         if token.text in WINDOW_FUNCTIONS and self._at("punct", "("):
             return self._window(token)
+        if token.text == "has" and self._at("punct", "("):
+            return self._has(token)
         if self._at("op"):
             op = self._take().text
             value_pos = self.current.pos
@@ -267,6 +296,38 @@ class _Parser:
         value_pos = self.current.pos
         unit = token.text.removesuffix("_since")
         return Compare(fact.text, op, self._value(), fact.pos, value_pos, unit)
+
+    def _has(self, token: _Token) -> Has:
+        self._take()
+        fact = self.current
+        if fact.kind != "name":
+            self._fail("the name of a codes fact inside has(...)")
+        self._take()
+        self._expect("punct", ",", "',' and a value-set id or a [list] of codes")
+        arg = self.current
+        if arg.kind == "name":
+            self._take()
+            self._expect("punct", ")", "')'")
+            return Has(fact.text, arg.text, (), fact.pos, arg.pos)
+        self._expect("punct", "[", "a value-set id or '[' to open a list of codes")
+        codes: list[str] = []
+        positions: list[int] = []
+        while True:
+            item = self.current
+            if item.kind == "num":
+                raise ParseError(f"the code {item.text} is written as a number", item.pos,
+                                 f"a quoted code, \"{item.text}\"", item.text)
+            if item.kind not in ("str", "name"):
+                self._fail("a quoted code or pattern, e.g. \"E11*\"")
+            self._take()
+            codes.append(item.text[1:-1] if item.kind == "str" else item.text)
+            positions.append(item.pos)
+            if self._at("punct", ","):
+                self._take()
+                continue
+            self._expect("punct", "]", "',' or ']'")
+            self._expect("punct", ")", "')'")
+            return Has(fact.text, "", tuple(codes), fact.pos, arg.pos, tuple(positions))
 
     def _count(self, token: _Token) -> Count:
         self._take()
@@ -332,7 +393,7 @@ def names_in(expr: Expr) -> list[tuple[str, int]]:
     """Every fact or criterion name the expression reads, with its offset."""
     if isinstance(expr, Name):
         return [(expr.name, expr.pos)]
-    if isinstance(expr, Compare | Member):
+    if isinstance(expr, Compare | Member | Has):
         return [(expr.fact, expr.pos)]
     if isinstance(expr, Not):
         return names_in(expr.operand)
@@ -351,6 +412,8 @@ def format_value(value: Value) -> str:
         return format(value, "f")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value) and value not in _KEYWORDS:
         return value
     return f"'{value}'" if "'" not in value else f'"{value}"'
@@ -368,9 +431,11 @@ def to_text(expr: Expr) -> str:
     if isinstance(expr, Member):
         values = ", ".join(format_value(v) for v in expr.values)
         return f"{expr.fact} {'not in' if expr.negated else 'in'} [{values}]"
+    if isinstance(expr, Has):
+        return f"has({expr.fact}, {expr.name})"
     if isinstance(expr, Not):
         inner = to_text(expr.operand)
-        simple = isinstance(expr.operand, Name | Const | Not | Count)
+        simple = isinstance(expr.operand, Name | Const | Not | Count | Has)
         return f"not {inner}" if simple else f"not ({inner})"
     if isinstance(expr, Count):
         return f"{expr.kind}({expr.n}, [{', '.join(to_text(e) for e in expr.operands)}])"

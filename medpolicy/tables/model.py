@@ -18,14 +18,15 @@ from typing import Literal
 
 from medpolicy.errors import Location
 from medpolicy.tables.expr import Expr, Value
+from medpolicy.tables.valuesets import ValueSet
 
-FactType = Literal["bool", "int", "enum", "decimal", "date"]
+FactType = Literal["bool", "int", "enum", "decimal", "date", "codes"]
 Outcome = Literal["approve", "deny", "pend", "refer"]
 HitPolicy = Literal["priority", "first", "unique"]
 
 OUTCOMES: tuple[Outcome, ...] = ("approve", "deny", "pend", "refer")
 HIT_POLICIES: tuple[HitPolicy, ...] = ("priority", "first", "unique")
-FACT_TYPES: tuple[FactType, ...] = ("bool", "int", "enum", "decimal", "date")
+FACT_TYPES: tuple[FactType, ...] = ("bool", "int", "enum", "decimal", "date", "codes")
 #: Priority of outcomes under the ``priority`` hit policy (higher wins).
 OUTCOME_RANK: Mapping[str, int] = {"approve": 0, "pend": 1, "refer": 2, "deny": 3}
 #: The id under which the ``otherwise`` clause appears among reasons.
@@ -52,6 +53,8 @@ class Fact:
     actionable: bool = False
     #: decimal facts: the places after the point (0 to 6); None for other types.
     places: int | None = None
+    #: codes facts: the code system (ICD-10-CM, CPT, ...); "" for other types.
+    system: str = ""
 
     @property
     def closed_world(self) -> bool:
@@ -127,6 +130,8 @@ class Policy:
     path: str = "<memory>"
     sha256: str = ""
     accepted: tuple[Acceptance, ...] = ()
+    #: The ``valuesets:`` section (codes facts read them through ``has``).
+    valuesets: tuple[ValueSet, ...] = ()
     #: Overlay layers, base first, this table's id last; () for a table without ``extends``.
     layers: tuple[str, ...] = field(default=(), compare=False)
 

@@ -28,6 +28,7 @@ from medpolicy.tables.validate_accept import read_acceptances
 from medpolicy.tables.validate_criteria import read_condition, read_criteria
 from medpolicy.tables.validate_expr import ExpressionChecker
 from medpolicy.tables.validate_facts import read_facts
+from medpolicy.tables.valuesets import read_valuesets
 from medpolicy.tables.yamlio import Document
 
 TOP_KEYS = (
@@ -39,6 +40,7 @@ TOP_KEYS = (
     "codes",
     "sources",
     "facts",
+    "valuesets",
     "criteria",
     "rows",
     "hit_policy",
@@ -73,7 +75,9 @@ def validate_policy(document: Document, sha256: str = "") -> Policy:
     )
     criteria_section = c.mapping(root, "criteria", "") or {}
     names = [str(name) for name in criteria_section]
-    checker = ExpressionChecker(c, facts, names, ignore=broken)
+    systems = {f.system for f in facts.values() if f.type == "codes"}
+    valuesets = read_valuesets(c, root, systems, sources)
+    checker = ExpressionChecker(c, facts, names, ignore=broken, valuesets=valuesets)
     criteria = read_criteria(c, criteria_section, checker, [*facts, *broken])
     rows = _rows(c, root, checker, sources)
     otherwise = _otherwise(c, root, sources)
@@ -99,6 +103,7 @@ def validate_policy(document: Document, sha256: str = "") -> Policy:
         path=document.file,
         sha256=sha256,
         accepted=accepted,
+        valuesets=tuple(valuesets.values()),
     )
 
 

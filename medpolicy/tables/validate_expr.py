@@ -31,6 +31,7 @@ from medpolicy.tables.expr import (
     Const,
     Count,
     Expr,
+    Has,
     Member,
     Name,
     Not,
@@ -42,14 +43,16 @@ from medpolicy.tables.expr import (
 from medpolicy.tables.model import Fact
 from medpolicy.tables.nesting import NESTING_VARIABLE, expression_depth, max_nesting
 from medpolicy.tables.validate_facts import domain_text
+from medpolicy.tables.validate_has import check_has
+from medpolicy.tables.valuesets import ValueSet
 
 Locate = Callable[[int], Location]
 
 _EQUALITY = ("==", "!=")
 _KIND = {"bool": "yes/no", "int": "number", "enum": "enum", "decimal": "decimal",
-         "date": "date"}
+         "date": "date", "codes": "codes"}
 _EXAMPLE = {"int": "{name} >= 1", "enum": "{name} == {value}", "decimal": "{name} >= 1.5",
-            "date": "months_since({name}) <= 12"}
+            "date": "months_since({name}) <= 12", "codes": "has({name}, some_value_set)"}
 _ORDERED = ("int", "decimal", "date")
 
 
@@ -62,6 +65,7 @@ class ExpressionChecker:
         facts: Mapping[str, Fact],
         criteria: Collection[str],
         ignore: Collection[str] = (),
+        valuesets: Mapping[str, ValueSet] | None = None,
     ) -> None:
         """``ignore``: names declared with problems of their own (not reported again)."""
         self.c = c
@@ -70,6 +74,7 @@ class ExpressionChecker:
         #: How each date fact is read so far (a window or date literals) and where.
         self.date_uses: dict[str, tuple[str, Location]] = {}
         self.ignore = ignore
+        self.valuesets: Mapping[str, ValueSet] = valuesets or {}
 
     def parse(self, text: str, locate: Locate) -> Expr | None:
         """The parsed expression, or None (and a problem) when it does not parse."""
@@ -120,6 +125,8 @@ class ExpressionChecker:
             return Or(tuple(self._walk(e, locate) for e in expr.operands), expr.pos)
         if isinstance(expr, Count):
             return self._count(expr, locate)
+        if isinstance(expr, Has):
+            return check_has(self.c, expr, locate, self.facts, self.valuesets, self.ignore)
         assert isinstance(expr, Const)
         return expr
 
@@ -207,6 +214,8 @@ class ExpressionChecker:
             return expr
         if fact.type == "date":
             self._use(fact, "", locate(expr.pos))
+        if fact.type == "codes":
+            return self._codes_compared(fact, expr.pos, locate)
         if fact.type not in _ORDERED and expr.op not in _EQUALITY:
             self.c.add(
                 locate(expr.pos),
@@ -224,11 +233,19 @@ class ExpressionChecker:
             return expr
         if fact.type == "date":
             self._use(fact, "", locate(expr.pos))
+        if fact.type == "codes":
+            return self._codes_compared(fact, expr.pos, locate)
         values = tuple(
             self._value(fact, value, locate(pos))
             for value, pos in zip(expr.values, expr.value_pos, strict=True)
         )
         return Member(expr.fact, values, expr.negated, expr.pos, expr.value_pos)
+
+    def _codes_compared(self, fact: Fact, pos: int, locate: Locate) -> Expr:
+        self.c.add(locate(pos), f"the codes fact '{fact.name}' is read with has(...), not "
+                   "compared", expected=f"has({fact.name}, <value set>) or "
+                   f"has({fact.name}, [\"code\", \"prefix*\"])")
+        return Const(False, pos)
 
     def _decimal(self, fact: Fact, value: Value, where: Location) -> Value:
         """A decimal fact's literal: a number with at most ``places`` places, in range."""

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from medpolicy.errors import Location, did_you_mean
+from medpolicy.tables.codes import CodeIssue, normalize_code, shape_of, show_code
 from medpolicy.tables.collect import Collector, describe, is_int, join
 from medpolicy.tables.decimals import MAX_PLACES, fits, parse_decimal, places_words, shown
 from medpolicy.tables.expr import Name, ParseError, Value, parse_expression
@@ -24,10 +25,10 @@ from medpolicy.tables.model import FACT_TYPES, Fact, FactType
 #: so a request of up to 2,000 facts at this cost still fits.
 MAX_COST = 1_000_000
 FACT_KEYS = ("type", "values", "min", "max", "unit", "default", "question", "cost",
-             "document", "actionable", "places")
+             "document", "actionable", "places", "system")
 _ONLY_FOR = {"values": ("enum",), "min": ("int", "decimal"), "max": ("int", "decimal"),
-             "unit": ("int", "decimal"), "places": ("decimal",)}
-_ARTICLE = {"bool": "a", "int": "an", "enum": "an", "decimal": "a", "date": "a"}
+             "unit": ("int", "decimal"), "places": ("decimal",), "system": ("codes",)}
+_ARTICLE = {"bool": "a", "int": "an", "enum": "an", "decimal": "a", "date": "a", "codes": "a"}
 _TYPE_ALIASES = {
     "boolean": "bool",
     "integer": "int",
@@ -67,6 +68,8 @@ def domain_text(fact: Fact) -> str:
         return _decimal_text(fact)
     if fact.type == "date":
         return "a date YYYY-MM-DD"
+    if fact.type == "codes":
+        return f"a list of {fact.system} codes, e.g. [{shape_of(fact.system).example}]"
     low, high = fact.minimum, fact.maximum
     if low is not None and high is not None:
         return f"a whole number from {low} to {high}"
@@ -134,12 +137,32 @@ def _check_date(fact: Fact, value: object) -> Value | DomainIssue:
                        "write dates as YYYY-MM-DD, e.g. 2025-09-01")
 
 
+def _check_codes(fact: Fact, value: object) -> Value | DomainIssue:
+    """A list of codes, each normalized (``g4733`` -> ``G47.33``); duplicates kept once."""
+    if not isinstance(value, list | tuple):
+        hint = "quote it, in a list: [\"...\"]" if isinstance(value, int | float) else None
+        return DomainIssue(f"wrong type for the codes fact '{fact.name}'", domain_text(fact),
+                           describe(value), hint or "write a list, e.g. [E11.9, I10]")
+    codes: list[str] = []
+    for item in value:
+        key = normalize_code(fact.system, item)
+        if isinstance(key, CodeIssue):
+            return DomainIssue(f"{key.message} in '{fact.name}'", key.expected, describe(item),
+                               key.hint)
+        shown_code = show_code(fact.system, key)
+        if shown_code not in codes:
+            codes.append(shown_code)
+    return tuple(codes)
+
+
 def check_value(fact: Fact, value: object) -> Value | DomainIssue:
     """The value, normalized, when it is in the fact's domain; otherwise why not."""
     if fact.type == "decimal":
         return _check_decimal(fact, value)
     if fact.type == "date":
         return _check_date(fact, value)
+    if fact.type == "codes":
+        return _check_codes(fact, value)
     expected, found = domain_text(fact), describe(value)
     if fact.type == "bool":
         if isinstance(value, bool):
@@ -201,7 +224,7 @@ def _read_type(c: Collector, spec: Mapping[object, object], path: str) -> FactTy
     c.add(
         c.value(spec, "type", join(path, "type")),
         f"unknown fact type {describe(kind)}",
-        expected="bool, int, enum, decimal or date",
+        expected="bool, int, enum, decimal, date or codes",
         found=describe(kind),
         hint=(
             f"did you mean '{_TYPE_ALIASES[kind]}'?"
@@ -253,10 +276,14 @@ def _read_fact(
         )
     document = c.text(spec, "document", path) or ""
     actionable = _read_flag(c, spec, "actionable", path)
+    system = c.text(spec, "system", path) or ""
+    if kind == "codes" and "system" not in spec:
+        c.add(c.node(spec, join(path, "system")), f"the codes fact '{name}' needs 'system'",
+              hint="ICD-10-CM, ICD-10-PCS, CPT, HCPCS, SNOMED or the name of another system")
     if kind is None or len(c.problems) > before:
         return None
     fact = Fact(name, kind, values, low, high, unit, None, question, cost or 1, where,
-                document=document, actionable=actionable, places=places)
+                document=document, actionable=actionable, places=places, system=system)
     if "default" not in spec:
         return fact
     if kind == "date":

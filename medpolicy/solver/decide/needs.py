@@ -28,6 +28,7 @@ from typing import Any
 
 from medpolicy.logic.dates import describe_dates
 from medpolicy.logic.domain import Domain, Interval, describe_scaled
+from medpolicy.solver.decide.codeneeds import codes_allowed, codes_needs
 from medpolicy.tables.calendar import since
 from medpolicy.tables.decimals import scaled, shown, unscaled
 from medpolicy.tables.windows import unit_of
@@ -161,6 +162,7 @@ _NEEDS: Mapping[str, Callable[[Domain, list[int]], str]] = {
     "enum": _enum_needs,
     "int": _int_needs,
     "decimal": _int_needs,  # _run_words speaks table units for decimals
+    "codes": codes_needs,
 }
 
 
@@ -180,6 +182,8 @@ def describe(domain: Domain, indices: Iterable[int]) -> str:
     chosen = set(indices)
     if chosen == set(domain.indices()):
         return "any value"
+    if domain.space is not None:
+        return codes_needs(domain, sorted(chosen))
     return " or ".join(value_labels(domain, chosen))
 
 
@@ -233,6 +237,7 @@ _ALLOWED: Mapping[str, Callable[[Domain, list[int]], dict[str, Any]]] = {
     "enum": _enum_allowed,
     "int": _int_allowed,
     "decimal": _int_allowed,  # bounds in table units
+    "codes": codes_allowed,
 }
 
 

@@ -45,6 +45,7 @@ class NeedMaker:
                 allowed=tuple(domain.values[v] for v in sorted(values)),
                 document=domain.fact.document,
                 box=allowed(domain, values, self.service),
+                space=domain.space,
             )
             if len(self._cache) < _NEED_CACHE:
                 self._cache[key] = need

@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from medpolicy.logic.domain import AbstractValue, Interval
+from medpolicy.logic.domain import AbstractValue, Interval, Touch
+from medpolicy.logic.regions import CodeSpace
 from medpolicy.tables.decimals import json_default
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Outcome
@@ -82,9 +83,16 @@ class Need:
     document: str = ""
     #: ``allowed`` for programs (``{"in": [...]}``, ``{"min": a, "max": b}``), see needs.py.
     box: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: A codes fact: its regions, to tell which value a documented list is.
+    space: CodeSpace | None = field(default=None, compare=False, hash=False, repr=False)
 
     def accepts(self, value: Value) -> bool:
         """Whether documenting ``value`` for the fact satisfies this need."""
+        if isinstance(value, tuple):
+            if self.space is None:
+                return False
+            mask = sum({1 << self.space.region_of(code) for code in value})
+            return Touch(mask) in self.allowed
         for item in self.allowed:
             if isinstance(item, Interval):
                 if isinstance(value, int) and not isinstance(value, bool) and item.contains(value):
@@ -111,7 +119,7 @@ def _copy_box(box: dict[str, Any]) -> dict[str, Any]:
     """A fresh copy of an ``allowed`` box (Needs are shared between decisions)."""
     return {
         key: [dict(v) if isinstance(v, dict) else v for v in value]
-        if isinstance(value, list) else value
+        if isinstance(value, list) else _copy_box(value) if isinstance(value, dict) else value
         for key, value in box.items()
     }
 
