@@ -51,6 +51,7 @@ COMMANDS = {
     "next-question": "medpolicy.cli.next_question:next_question_command",
     "schema": "medpolicy.cli.schema:schema_command",
     "serve": "medpolicy.cli.serve:serve_command",
+    "show": "medpolicy.cli.show:show_command",
     "test": "medpolicy.cli.test:test_command",
     "validate": "medpolicy.cli.validate:validate_command",
 }

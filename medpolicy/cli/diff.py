@@ -6,8 +6,10 @@ import click
 
 from medpolicy.cli.app import EXIT_FAILURES, time_limit_option
 from medpolicy.solver.diff.engine import DEFAULT_WITNESSES, diff_policies
+from medpolicy.solver.diff.overlay_report import with_overlay
 from medpolicy.solver.diff.report import render_json, render_markdown, render_text
 from medpolicy.tables.loader import load_policy
+from medpolicy.tables.overlay_summary import overlay_summary
 
 _RENDER = {"text": render_text, "json": render_json, "markdown": render_markdown}
 
@@ -28,13 +30,16 @@ def diff_command(ctx: click.Context, old: str, new: str, fmt: str, witnesses: in
                  fail_on_change: bool, time_limit: float) -> None:
     """Compare two versions of a table (files or bundled names): every kind of verdict
     change, with witness cases and the rows responsible, or a proof that there is
-    none; then what changed in the table's text.
+    none; then what changed in the table's text. When NEW is an overlay of OLD
+    (extends it, directly or through other layers), also the overlay's own edits:
+    replaced, added and removed ids, and overridden settings.
 
     Exit code 0 whatever changed (1 with --fail-on-change when a verdict changes),
     2 on bad input.
     """
     before, after = load_policy(old), load_policy(new)
     result = diff_policies(before, after, max_witnesses=witnesses, time_limit=time_limit)
-    click.echo(_RENDER[fmt](result), nl=False)
+    summary = overlay_summary(before.id, after.layer_ids, new)
+    click.echo(with_overlay(fmt, _RENDER[fmt](result), summary), nl=False)
     if fail_on_change and result.changed:
         ctx.exit(EXIT_FAILURES)

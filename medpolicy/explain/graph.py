@@ -176,6 +176,8 @@ class _Builder:
             self.graph.add_node(node, kind="row", label=row.id, status=state.status,
                                 outcome=row.outcome, decisive=state.decisive, when=row.text,
                                 reason=row.reason, sources=list(row.sources))
+            if len(self.policy.layer_ids) > 1:  # an overlay: the layer the row comes from
+                self.graph.nodes[node]["layer"] = self.policy.layer_of(row.id)
             self._inputs(self.table.rows[r], node, state.status)
 
     def _otherwise(self) -> None:

@@ -10,7 +10,7 @@ show. Markdown adds the full reference text of every cited source.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from medpolicy.solver.decide.result import Decision, FactValue, MissingSet, Need, Reason
 from medpolicy.tables.codes import show_list
@@ -43,6 +43,20 @@ def reasons_heading(decision: Decision) -> str:
     if decision.undetermined:
         return "Rows that may still decide against approval"
     return "Reasons"
+
+
+def _layers_line(
+    policy: Policy, label: str, escape: Callable[[str], str] = str, arrow: str = " -> "
+) -> list[str]:
+    """``Layers: esi -> esi-commercial`` for an overlay; nothing for a plain table."""
+    if len(policy.layer_ids) < 2:
+        return []
+    return [label + arrow.join(escape(layer) for layer in policy.layer_ids)]
+
+
+def _layer_note(policy: Policy, row: str) -> str:
+    """`` (layer esi)`` after a reason of an overlay; nothing for a plain table."""
+    return f" (layer {policy.layer_of(row)})" if len(policy.layer_ids) > 1 else ""
 
 
 def _reason_text(reason: Reason) -> str:
@@ -162,6 +176,7 @@ def render_text(
     """A determination for the terminal (with ``counterfactuals``, what would change it)."""
     out = [
         f"Case {decision.case} — policy {policy.id} {policy.version}: {policy.title}",
+        *_layers_line(policy, "Layers: "),
         f"Verdict: {verdict_line(decision)}",
         "",
         "Criteria:",
@@ -172,7 +187,7 @@ def render_text(
         out.append(f"  {STATUS_WORDS[status.status]:<15} {status.id:<{width}}  ({facts})")
     if decision.reasons:
         out += ["", f"{reasons_heading(decision)}:"]
-        out += [f"  - {_reason_text(r)}" for r in decision.reasons]
+        out += [f"  - {_reason_text(r)}{_layer_note(policy, r.row)}" for r in decision.reasons]
     if decision.missing:
         out += ["", "Documentation request: any one of these alternatives would approve the "
                 "request (cheapest first):"]
@@ -203,6 +218,7 @@ def render_markdown(
         f"## Determination: {md(decision.case)}",
         "",
         f"**Policy:** {md(policy.title)} ({code(policy.id)} version {md(policy.version)})  ",
+        *(f"{line}  " for line in _layers_line(policy, "**Layers:** ", md, " → ")),
         f"**Verdict:** {verdict_line(decision)}",
         "",
         "### Criteria",
@@ -218,7 +234,7 @@ def render_markdown(
         for reason in decision.reasons:
             cites = ", ".join(f"[{md(s)}]" for s in reason.sources)
             out.append(f"- **{md(reason.row)}** ({reason.outcome}): {md(reason.text)} "
-                       f"{cites}".rstrip())
+                       f"{cites}".rstrip() + md(_layer_note(policy, reason.row)))
     if decision.missing:
         out += ["", "### Documentation request", "",
                 "Any one of these alternatives would approve the request (cheapest first):", ""]

@@ -131,7 +131,8 @@ def _case(c: Collector, policy: Policy, default_id: str,
     c.check_keys(root, "", CASE_KEYS, ("facts",), what="case key")
     case_id = c.text(root, "id", "") or default_id
     policy_id = c.text(root, "policy", "")
-    if policy_id is not None and policy_id != policy.id:
+    # A case written for a table also runs against its overlays (any layer's id).
+    if policy_id is not None and policy_id not in policy.layer_ids:
         c.add(
             c.value(root, "policy", "policy"),
             f"this case is written for the policy '{policy_id}', not '{policy.id}'",

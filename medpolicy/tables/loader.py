@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -41,11 +42,6 @@ def _bundled_names() -> list[str]:
     )
 
 
-def _from_bytes(data: bytes, file: str) -> Policy:
-    document = parse_text(decode_utf8(data, file), file)
-    return _validated(document, hashlib.sha256(data).hexdigest(), _library())
-
-
 def _validated(document: Document, sha256: str, folder: Traversable | None) -> Policy:
     """A plain table validated as it is; an overlay (``extends:``) resolved first."""
     if isinstance(document.root, Mapping) and "extends" in document.root:
@@ -55,21 +51,29 @@ def _validated(document: Document, sha256: str, folder: Traversable | None) -> P
     return validate_policy(document, sha256)
 
 
-def load_policy(path_or_name: str | Path) -> Policy:
-    """A validated Policy from a file path, or from a bundled name such as ``esi``.
+@dataclass(frozen=True)
+class TableSource:
+    """A table file parsed but not yet validated: its document, SHA-256 and folder."""
 
-    Raises LoadError (unreadable or unparsable file, unknown name) or
-    ValidationError (every problem of the table).
-    """
+    document: Document
+    sha256: str
+    #: Where its relative ``extends`` resolves (None: read from memory).
+    folder: Traversable | None
+
+
+def read_table(path_or_name: str | Path) -> TableSource:
+    """The parsed table at a file path or of a bundled name; raises LoadError."""
     path = Path(path_or_name)
     if isinstance(path_or_name, Path) or path.exists():
         document, data = load_file(path)
-        return _validated(document, hashlib.sha256(data).hexdigest(), folder_of(document.file))
+        return TableSource(document, hashlib.sha256(data).hexdigest(), folder_of(document.file))
     name = str(path_or_name)
     names = _bundled_names()
     if _BUNDLED_NAME.fullmatch(name) and name in names:
         entry = _library().joinpath(f"{name}.yaml")
-        return _from_bytes(entry.read_bytes(), str(entry))
+        data = entry.read_bytes()
+        document = parse_text(decode_utf8(data, str(entry)), str(entry))
+        return TableSource(document, hashlib.sha256(data).hexdigest(), _library())
     raise LoadError(
         single(
             Location(name),
@@ -79,11 +83,25 @@ def load_policy(path_or_name: str | Path) -> Policy:
     )
 
 
+def load_policy(path_or_name: str | Path) -> Policy:
+    """A validated Policy from a file path, or from a bundled name such as ``esi``.
+
+    Raises LoadError (unreadable or unparsable file, unknown name) or
+    ValidationError (every problem of the table).
+    """
+    source = read_table(path_or_name)
+    return _validated(source.document, source.sha256, source.folder)
+
+
 def policy_from_text(text: str, path: str = "<memory>") -> Policy:
-    """A validated Policy from YAML text; ``path`` names it in messages."""
+    """A validated Policy from YAML text; ``path`` names it in messages.
+
+    Text is not a file: an overlay in it may extend bundled tables only, never a
+    file by relative path (text sent to the service reads no files).
+    """
     document = parse_text(text, path)
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return _validated(document, sha256, folder_of(path))
+    return _validated(document, sha256, None)
 
 
 def bundled_policies() -> list[tuple[str, str, str]]:

@@ -21,9 +21,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from medpolicy.errors import LoadError, Location, Problem, ValidationError, did_you_mean
+from medpolicy.tables import loader
 from medpolicy.tables.collect import Collector, describe, join, sorted_problems
 from medpolicy.tables.expr import ParseError, names_in, parse_expression
-from medpolicy.tables.loader import _bundled_names, _library
 from medpolicy.tables.overlay_merge import Edit, LayerMerge, MergeState
 from medpolicy.tables.yamlio import Document, Span, YamlList, YamlMap, decode_utf8, parse_text
 
@@ -150,14 +150,14 @@ def _find_base(
         identity = str(Path(file).resolve()) if isinstance(entry, Path) else file
         parent: Traversable | None = entry.parent if isinstance(entry, Path) else folder
     else:
-        names = _bundled_names()
+        names = loader._bundled_names()
         if not _BUNDLED_NAME.fullmatch(target) or target not in names:
             _raise(where, f"extends a missing table: no bundled table '{target}'",
                    expected="a bundled id (" + ", ".join(names) + ") or a relative path",
                    hint=did_you_mean(target, names))
-        entry = _library().joinpath(f"{target}.yaml")
+        entry = loader._library().joinpath(f"{target}.yaml")
         file = identity = str(entry)
-        parent = _library()
+        parent = loader._library()
     try:
         document = parse_text(decode_utf8(entry.read_bytes(), file), file)
     except OSError as error:

@@ -89,22 +89,25 @@ class LayerMerge:
     def merge(self, base: YamlMap, overlay: YamlMap) -> YamlMap:
         """The merged mapping; problems go to the collector."""
         merged = YamlMap(overlay.span)
-        for key in base:
-            if key not in OWN_KEYS and key not in OVERLAY_KEYS:
-                _set(merged, base, key)
+        for own in OWN_KEYS:
+            if own in overlay:
+                _set(merged, overlay, own)
+        for inherited in base:
+            if inherited not in OWN_KEYS and inherited not in OVERLAY_KEYS:
+                _set(merged, base, inherited)
         removals = self._removals(overlay)
         for section in ID_SECTIONS:
             self._remove_ids(merged, section, removals.get(section, []))
         self._remove_rows(merged, removals.get("rows", []))
         for key in overlay:
-            if key in OVERLAY_KEYS:
+            if key in OVERLAY_KEYS or key in OWN_KEYS:
                 continue
             if key in ID_SECTIONS and isinstance(merged.get(key), Mapping):
                 self._merge_section(merged, overlay, str(key))
             elif key == "rows" and isinstance(merged.get(key), list):
                 self._merge_rows(merged, overlay)
             else:
-                if key not in OWN_KEYS and key in merged:
+                if key in merged:
                     where = self.c.key(overlay, key, str(key))
                     self.state.overridden.append(Edit("settings", str(key), self.layer, where))
                 _set(merged, overlay, key)
