@@ -308,6 +308,13 @@ class CsvParser:
         return case_from_mapping(data, policy, self.source, line)
 
 
+def csv_codes(text: str) -> list[str]:
+    """A codes cell: codes separated by ``;`` or ``|`` (``E11.9;I10``); ``[]`` is no code."""
+    if text == "[]":
+        return []
+    return [code.strip() for code in re.split(r"[;|]", text)]
+
+
 def _has_surrogates(text: str) -> bool:
     return not text.isascii() and any("\udc80" <= ch <= "\udcff" for ch in text)
 
@@ -321,6 +328,8 @@ def _typed(kind: str, text: str) -> object:
         return text
     if kind == "int" and _INT.fullmatch(text):
         return int(text)
+    if kind == "codes":
+        return csv_codes(text)
     return text
 
 

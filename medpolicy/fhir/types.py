@@ -294,4 +294,8 @@ MAPPINGS: dict[str, FactMapping] = {
 
 def mapping(fact: Fact) -> FactMapping:
     """The mapping of a fact's type."""
+    if fact.type == "codes" and "codes" not in MAPPINGS:
+        from medpolicy.fhir.codes import CodesMapping  # codes.py builds on this module
+
+        MAPPINGS["codes"] = CodesMapping()
     return MAPPINGS[fact.type]
