@@ -41,10 +41,18 @@ class Space:
         return tuple(result)
 
 
+def domain(policy: Policy, name: str) -> list[Value]:
+    """A fact's concrete values (a codes fact's lists stand for the table's value sets)."""
+    fact = policy.fact_map[name]
+    if fact.type == "codes":
+        return reference.concrete_domain(fact, policy)
+    return reference.concrete_domain(fact)
+
+
 def space(policy: Policy, case_facts: dict[str, Value]) -> Space:
     base = reference.known(policy, case_facts)
     facts = tuple(f.name for f in policy.facts if f.name not in base)
-    domains = tuple(tuple(reference.concrete_domain(policy.fact_map[f])) for f in facts)
+    domains = tuple(tuple(domain(policy, f)) for f in facts)
     outcome = {
         combo: reference.outcome(policy, {**base, **dict(zip(facts, combo, strict=True))})
         for combo in itertools.product(*domains)

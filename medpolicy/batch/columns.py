@@ -23,6 +23,7 @@ from typing import Any
 from medpolicy.batch.engine import BatchResult
 from medpolicy.batch.records import CASE_COLUMNS
 from medpolicy.errors import Location, Problem, ValidationError, did_you_mean
+from medpolicy.tables.codes import split_codes
 from medpolicy.tables.model import Policy
 
 #: The columns of a result row, in order.
@@ -74,7 +75,10 @@ def case_object(row: Mapping[str, object], policy: Policy) -> dict[str, object]:
         if is_null(value):
             continue
         if name in policy.fact_map:
-            facts[name] = _plain(value)
+            plain = _plain(value)
+            if policy.fact_map[name].type == "codes" and isinstance(plain, str):
+                plain = split_codes(plain)  # a text cell: "E11.9;I10"
+            facts[name] = plain
         else:
             data[name] = _plain(value)
     data["facts"] = facts

@@ -75,6 +75,8 @@ def fact_type(fact: Fact) -> pa.DataType:
         return pa.decimal128(38, fact.places or 0)
     if fact.type == "date":
         return pa.date32()
+    if fact.type == "codes":
+        return pa.list_(pa.string())
     return pa.string()
 
 
@@ -96,13 +98,14 @@ def cases_table(cases: Iterable[Case], policy: Policy) -> pa.Table:
                                   SERVICE_DATE: case.service_date}
         for fact in policy.facts:
             value = case.facts.get(fact.name)
-            row[fact.name] = str(value) if fact.type == "enum" and value is not None else value
+            cell: object = list(value) if isinstance(value, tuple) else value
+            row[fact.name] = str(value) if fact.type == "enum" and value is not None else cell
         rows.append(row)
     return pa.Table.from_pylist(rows, schema=schema)
 
 
 _KIND = {"bool": "yes/no", "int": "number", "enum": "enum", "decimal": "decimal",
-         "date": "date"}
+         "date": "date", "codes": "codes"}
 
 
 def _is_text(kind: pa.DataType) -> bool:
@@ -120,6 +123,9 @@ def _fits(fact: Fact, kind: pa.DataType) -> bool:
         return bool(pa.types.is_decimal(kind) or _is_text(kind))
     if fact.type == "date":
         return bool(pa.types.is_date(kind) or _is_text(kind))
+    if fact.type == "codes":
+        listed = pa.types.is_list(kind) or pa.types.is_large_list(kind)
+        return bool(_is_text(kind) or (listed and _is_text(kind.value_type)))
     text = _is_text(kind)
     numeric = pa.types.is_integer(kind) and all(v.lstrip("-").isdigit() for v in fact.values)
     return bool(text or numeric)

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from medpolicy.errors import Location, Problem, ValidationError, did_you_mean
 from medpolicy.tables.cases import case_from_mapping
+from medpolicy.tables.codes import split_codes
 from medpolicy.tables.inputlimits import bad_character, too_many_digits
 from medpolicy.tables.model import Case, Policy
 
@@ -308,13 +309,6 @@ class CsvParser:
         return case_from_mapping(data, policy, self.source, line)
 
 
-def csv_codes(text: str) -> list[str]:
-    """A codes cell: codes separated by ``;`` or ``|`` (``E11.9;I10``); ``[]`` is no code."""
-    if text == "[]":
-        return []
-    return [code.strip() for code in re.split(r"[;|]", text)]
-
-
 def _has_surrogates(text: str) -> bool:
     return not text.isascii() and any("\udc80" <= ch <= "\udcff" for ch in text)
 
@@ -329,7 +323,7 @@ def _typed(kind: str, text: str) -> object:
     if kind == "int" and _INT.fullmatch(text):
         return int(text)
     if kind == "codes":
-        return csv_codes(text)
+        return split_codes(text)
     return text
 
 

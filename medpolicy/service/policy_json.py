@@ -38,6 +38,12 @@ def policy_json(policy: Policy) -> dict[str, Any]:
         data["description"] = policy.description
     data["sources"] = dict(policy.sources)
     data["facts"] = {fact.name: fact_json(fact) for fact in policy.facts}
+    if policy.valuesets:
+        data["valuesets"] = {
+            v.id: _drop_empty({"description": v.description, "system": v.system,
+                               "codes": [p.text for p in v.patterns], "file": v.file,
+                               "source": v.source})
+            for v in policy.valuesets}
     data["criteria"] = {
         c.id: _drop_empty({"when": c.text, "description": c.description}) for c in policy.criteria
     }
@@ -61,7 +67,7 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         if field.name in _SKIP or field.name == "type":
             continue
         value = getattr(fact, field.name)
-        if value is None or value == () or value == "":
+        if value is None or (value == () and field.name != "default") or value == "":
             continue
         data[_KEYS.get(field.name, field.name)] = _jsonable(value)
     return data

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from medpolicy.logic.domain import build_domains
 from medpolicy.logic.thresholds import Threshold, thresholds
 from medpolicy.solver.decide.result import Decision
+from medpolicy.suite.regions import RegionCoverage, region_coverage
 from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Policy
 
 
@@ -66,6 +68,13 @@ class Coverage:
     criteria: tuple[CriterionCoverage, ...]
     thresholds: tuple[ThresholdCoverage, ...]
     verdicts: tuple[tuple[str, tuple[str, ...]], ...]
+    #: Every region of every codes fact, with the cases that document a code in it.
+    regions: tuple[RegionCoverage, ...] = ()
+
+    @property
+    def untouched_regions(self) -> list[str]:
+        """Each code region no case documents a code in, as ``fact: label (e.g. CODE)``."""
+        return [f"{r.fact}: {r.label} (e.g. {r.code})" for r in self.regions if not r.cases]
 
     @property
     def never_decisive(self) -> list[str]:
@@ -96,10 +105,11 @@ class Coverage:
     @property
     def complete(self) -> bool:
         """Every row decisive in some case and every threshold tested on both sides."""
-        return not self.never_decisive and not self.untested_sides
+        return (not self.never_decisive and not self.untested_sides
+                and not self.untouched_regions)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "cases": self.cases,
             "complete": self.complete,
             "rows": [{"id": r.id, "outcome": r.outcome, "matched": list(r.matched),
@@ -120,6 +130,11 @@ class Coverage:
                 "boundaries": self.untested_sides,
             },
         }
+        if self.regions:  # tables with codes facts only: other tables' JSON stays as it was
+            data["regions"] = [{"fact": r.fact, "region": r.label, "code": r.code,
+                                "cases": list(r.cases)} for r in self.regions]
+            data["never"]["regions"] = self.untouched_regions
+        return data
 
 
 def _row_coverage(policy: Policy, decisions: Sequence[Decision]) -> tuple[RowCoverage, ...]:
@@ -189,6 +204,10 @@ def measure(policy: Policy, decisions: Sequence[Decision]) -> Coverage:
         criteria=_criterion_coverage(policy, decisions),
         thresholds=_threshold_coverage(policy, decisions),
         verdicts=verdicts,
+        regions=region_coverage(
+            build_domains(policy),
+            [(d.case, {f.name: f.value for f in d.facts if f.value is not None})
+             for d in decisions]),
     )
 
 
@@ -218,6 +237,8 @@ def render_coverage(coverage: Coverage) -> str:
         line("criteria not met", criteria - len(coverage.never_not_met), criteria,
              coverage.never_not_met),
         line("boundaries", sides - len(coverage.untested_sides), sides, coverage.untested_sides),
+        *([line("code regions", len(coverage.regions) - len(coverage.untouched_regions),
+                len(coverage.regions), coverage.untouched_regions)] if coverage.regions else []),
         f"  verdicts          {verdicts}",
     ]
     return "\n".join(out) + "\n"

@@ -36,6 +36,7 @@ from medpolicy.solver.control import DEFAULT_TIME_LIMIT, new_control, solve_mode
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.solver.decide.result import Decision
 from medpolicy.suite.boundaries import Abstract, Concretizer, Draft, Facts
+from medpolicy.suite.regions import region_drafts
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Case, Policy
 
@@ -217,6 +218,7 @@ class _Generator:
             draft.facts = concretizer.values(draft.abstract)
         self._name()
         self.drafts += concretizer.boundary_drafts(self.drafts, self.decide)
+        self.drafts += region_drafts(self.policy.id, self.domains, self.drafts)
         return GeneratedSuite(self.policy, self._finish(), tuple(self.unreachable))
 
     def _name(self) -> None:

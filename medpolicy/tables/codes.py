@@ -98,6 +98,14 @@ def show_list(codes: tuple[str, ...]) -> str:
     return "[" + ", ".join(codes) + "]"
 
 
+def split_codes(text: str) -> list[str]:
+    """Codes written in one text cell (CSV, Parquet): ``E11.9;I10`` or ``E11.9|I10``;
+    ``[]`` is the empty list."""
+    if text.strip() == "[]":
+        return []
+    return [code.strip() for code in text.replace("|", ";").split(";")]
+
+
 @dataclass(frozen=True)
 class CodeIssue:
     """Why a code or pattern is not well formed for its system."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medpolicy.logic.thresholds import int_comparisons
+from medpolicy.solver.diff.valuesets import valueset_changes
 from medpolicy.tables.expr import And, Count, Expr, Member, Name, Not, Or, to_text
 from medpolicy.tables.model import Policy
 
@@ -248,7 +249,7 @@ def _settings(old: Policy, new: Policy) -> tuple[str, ...]:
             ] if old.otherwise and new.otherwise else [
             f"otherwise: {_show(old.otherwise and old.otherwise.outcome)} -> "
             f"{_show(new.otherwise and new.otherwise.outcome)}"]
-    return tuple(found)
+    return (*found, *valueset_changes(old, new))
 
 
 def structural_diff(old: Policy, new: Policy) -> StructuralDiff:

@@ -84,3 +84,29 @@ def test_explain_text_shows_the_documented_codes(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["decide", str(TABLE), str(case)])
     assert result.exit_code == 0, result.output
     assert "diagnoses: a code in red_flags" in result.output
+
+
+def test_parquet_codes_columns_as_lists_or_text(tmp_path: Path) -> None:
+    """A codes column is list<string> (written by cases_table) or text split like CSV."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from medpolicy.batch.parquet import cases_table, fact_type
+
+    policy = load_policy(TABLE)
+    assert fact_type(policy.fact_map["diagnoses"]) == pa.list_(pa.string())
+    cases = [Case("a", {"diagnoses": ("C79.51",)}), Case("b", {"diagnoses": ()}),
+             Case("c", {"conservative_care_weeks": 3})]
+    pq.write_table(cases_table(cases, policy), tmp_path / "lists.parquet")
+    pq.write_table(pa.table({"id": ["d", "e"], "diagnoses": ["M54.16;E11.9", "[]"],
+                             "conservative_care_weeks": pa.array([7, None], pa.int64())}),
+                   tmp_path / "text.parquet")
+    verdicts = []
+    for name in ("lists", "text"):
+        out = tmp_path / f"{name}.jsonl"
+        result = CliRunner().invoke(cli, ["batch", str(TABLE), str(tmp_path / f"{name}.parquet"),
+                                          "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        verdicts += [json.loads(line)["verdict"]
+                     for line in out.read_text(encoding="utf-8").splitlines()]
+    assert verdicts == ["approve", "deny", "pend", "approve", "deny"]
