@@ -1,6 +1,7 @@
 # Two commands for a newcomer on a fresh machine (see README.md, "Quickstart"):
 #   make run    install what running needs (medpolicy and its four runtime dependencies),
 #               then decide the bundled seed cases against the bundled esi policy
+#               and list the bundled policies
 #   make test   install the dev extra (tests, lint, types), Debian's chromium when missing,
 #               then ruff, mypy and the whole test suite under coverage, gated at COVERAGE_MIN
 VENV ?= .venv
@@ -28,6 +29,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 
 run: $(VENV)/.installed-run
 	$(VENV)/bin/medpolicy decide esi examples/cases/*.yaml
+	@echo "bundled policies (medpolicy list):"
+	@$(VENV)/bin/medpolicy list
 
 # The HTML test drives Debian's Chromium headless; install it when missing (as root).
 browser:

@@ -130,6 +130,8 @@ class Policy:
     path: str = "<memory>"
     sha256: str = ""
     accepted: tuple[Acceptance, ...] = ()
+    #: The ``valuesets:`` section (codes facts read them through ``has``).
+    valuesets: tuple[ValueSet, ...] = ()
     #: Overlay layers, base first, this table's id last; () for a table without ``extends``.
     layers: tuple[str, ...] = field(default=(), compare=False)
 
@@ -146,8 +148,6 @@ class Policy:
         if row_id == OTHERWISE_ID and self.otherwise is not None:
             return self.otherwise.layer or self.id
         return self.id
-    #: The ``valuesets:`` section (codes facts read them through ``has``).
-    valuesets: tuple[ValueSet, ...] = ()
 
     @cached_property
     def fact_map(self) -> Mapping[str, Fact]:

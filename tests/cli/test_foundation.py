@@ -14,6 +14,8 @@ from tests.conftest import ROOT
 
 BAD = ROOT / "tests" / "fixtures" / "bad"
 SEEDS = sorted((ROOT / "examples" / "cases").glob("*.yaml"))
+BUNDLED = ("bariatric-surgery, bariatric-surgery-commercial, cpap-osa, cpap-osa-commercial, esi, "
+           "lumbar-mri, lumbar-mri-commercial")
 
 
 @pytest.fixture
@@ -121,7 +123,8 @@ def test_validate_unknown_policy(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate", "no-such-policy"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: no-such-policy: no such file or bundled policy 'no-such-policy' (bundled: esi)\n"
+        "error: no-such-policy: no such file or bundled policy 'no-such-policy' (bundled: "
+        f"{BUNDLED})\n"
     )
 
 
@@ -141,10 +144,23 @@ def test_validate_needs_a_policy(runner: CliRunner) -> None:
 
 
 def test_list(runner: CliRunner) -> None:
-    """list shows each bundled policy's name, title and version."""
+    """list shows each bundled policy's name, title and version: the four policies and the
+    overlays of three of them."""
     result = runner.invoke(cli, ["list"])
     assert result.exit_code == 0
-    assert result.stdout == "esi  Epidural steroid injections for pain management  (2026.1)\n"
+    assert result.stdout.splitlines() == [
+        "bariatric-surgery             Bariatric surgery for co-morbid conditions related to "
+        "morbid obesity  (2026.1)",
+        "bariatric-surgery-commercial  Bariatric surgery (commercial, ASMBS/IFSO 2022 "
+        "indications)  (2026.1-c1)  [overlay of bariatric-surgery]",
+        "cpap-osa                      CPAP for obstructive sleep apnea  (2026.1)",
+        "cpap-osa-commercial           CPAP for obstructive sleep apnea (commercial variant)  "
+        "(2026.1-c1)  [overlay of cpap-osa]",
+        "esi                           Epidural steroid injections for pain management  (2026.1)",
+        "lumbar-mri                    MRI of the lumbar spine for low back pain  (2026.1)",
+        "lumbar-mri-commercial         MRI of the lumbar spine for low back pain (payer "
+        "variant)  (2026.1-c1)  [overlay of lumbar-mri]",
+    ]
 
 
 def test_schema(runner: CliRunner) -> None:

@@ -11,6 +11,7 @@ from medpolicy import Policy, bundled_policies, load_policy
 from medpolicy.fhir.questionnaire import build_questionnaire, fhir_id
 from medpolicy.fhir.types import MAX_VALUE, MIN_VALUE, UNIT
 from medpolicy.tables.model import Case
+from medpolicy.tables.windows import uses_windows
 from tests.fhir.support import fhir_valid, loaded_tables_and_cases
 
 BUNDLED = [name for name, _, _ in bundled_policies()]
@@ -26,12 +27,17 @@ def _extension(item: dict[str, Any], url: str) -> dict[str, Any] | None:
 
 @pytest.mark.parametrize("name", BUNDLED, ids=BUNDLED)
 def test_bundled_questionnaire_is_valid_and_asks_every_fact(name: str) -> None:
-    """Every bundled table's Questionnaire validates and has one item per fact, in order."""
+    """Every bundled table's Questionnaire validates and has one item per fact, in order
+    (then the date of service, for a table that counts windows)."""
     policy = load_policy(name)
     questionnaire = build_questionnaire(policy)
     assert fhir_valid(questionnaire)
-    assert [i["linkId"] for i in questionnaire["item"]] == [f.name for f in policy.facts]
-    assert [i["text"] for i in questionnaire["item"]] == [f.question for f in policy.facts]
+    items = questionnaire["item"]
+    if uses_windows(policy):
+        assert items[-1]["linkId"] == "service_date"
+        items = items[:-1]
+    assert [i["linkId"] for i in items] == [f.name for f in policy.facts]
+    assert [i["text"] for i in items] == [f.question for f in policy.facts]
 
 
 def test_esi_questionnaire_carries_id_version_and_sha256(esi: Policy) -> None:

@@ -91,7 +91,7 @@ def bench(browser: Any, live_server: LiveServer) -> Iterator[Workbench]:
 
     page.route("**/*", guard)
     page.on("pageerror", lambda error: bench.errors.append(str(error)))
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/?policy=esi")  # esi is not the first bundled id
     page.wait_for_selector("body[data-ready=true]", timeout=60_000)
     yield bench
     assert bench.outside == [], "the page requested something outside the server"
@@ -286,7 +286,7 @@ def test_downloads_are_the_case_and_the_result(bench: Workbench, tmp_path: Path)
 def test_narrow_window_has_no_sideways_scroll(browser: Any, live_server: LiveServer) -> None:
     """At 420 px the page fits the width and the verdict is on screen."""
     page = browser.new_page(viewport={"width": 420, "height": 800})
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/?policy=esi")  # esi is not the first bundled id
     page.wait_for_selector("body[data-ready=true]", timeout=60_000)
     _expect_text(page.locator("#verdict"), "PEND")
     assert page.evaluate("document.documentElement.scrollWidth") <= 420

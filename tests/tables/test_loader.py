@@ -200,7 +200,9 @@ def test_unknown_name(tmp_path: Path) -> None:
     """Neither a file nor a bundled name: the error lists the bundled names."""
     with pytest.raises(LoadError) as caught:
         load_policy("no-such-policy")
-    assert "no such file or bundled policy 'no-such-policy' (bundled: esi)" in str(caught.value)
+    assert "no such file or bundled policy 'no-such-policy' (bundled: bariatric-surgery, " in (
+        str(caught.value))
+    assert ", esi, lumbar-mri, lumbar-mri-commercial)" in str(caught.value)
 
 
 def test_policy_from_text() -> None:
