@@ -24,6 +24,7 @@ from functools import cached_property
 from medpolicy.errors import Location, Problem, ValidationError
 from medpolicy.logic.domain import Domain, joint_domains
 from medpolicy.logic.formula import Formula, Translator
+from medpolicy.solver.diff.units import reconcile_windows
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Fact, Policy
 
@@ -93,7 +94,8 @@ def _within(fact: Fact, value: Value) -> bool:
             and (fact.maximum is None or value <= fact.maximum))
 
 
-def _view(policy: Policy, domains: Sequence[Domain]) -> TableView:
+def _view(policy: Policy, read: Policy, domains: Sequence[Domain]) -> TableView:
+    """``policy`` as a view; its conditions as ``read`` states them (windows rescaled)."""
     criteria = {c.id: i for i, c in enumerate(policy.criteria)}
     translate = Translator(domains, criteria)
     index = {d.fact.name: i for i, d in enumerate(domains)}
@@ -101,8 +103,8 @@ def _view(policy: Policy, domains: Sequence[Domain]) -> TableView:
                 for f in policy.facts if f.default is not None}
     return TableView(
         policy,
-        tuple(translate(c.when) for c in policy.criteria),
-        tuple(translate(r.when) for r in policy.rows),
+        tuple(translate(c.when) for c in read.criteria),
+        tuple(translate(r.when) for r in read.rows),
         frozenset(index[f.name] for f in policy.facts),
         defaults,
         {index[f.name]: _accepted(f, domains[index[f.name]]) for f in policy.facts},
@@ -127,5 +129,7 @@ def joint_space(old: Policy, new: Policy) -> JointSpace:
     facts += [replace(f, default=None) for f in new.facts if f.name not in old.fact_map]
     if problems:
         raise ValidationError(problems)
-    domains = joint_domains(facts, old, new, ranges=(*old.facts, *new.facts))
-    return JointSpace(tuple(facts), domains, _view(old, domains), _view(new, domains))
+    old_read, new_read = reconcile_windows(old, new)
+    domains = joint_domains(facts, old_read, new_read, ranges=(*old.facts, *new.facts))
+    return JointSpace(tuple(facts), domains, _view(old, old_read, domains),
+                      _view(new, new_read, domains))
