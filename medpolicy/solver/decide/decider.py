@@ -14,7 +14,6 @@ lock (``guard.py``), so calls are serialized; each call is bounded by
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
 from threading import RLock
@@ -26,6 +25,7 @@ from medpolicy.errors import SolverError
 from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
 from medpolicy.logic.outcomes import no_match_outcome
 from medpolicy.solver.control import DEFAULT_TIME_LIMIT, SymbolIndex, new_control, solve_models
+from medpolicy.solver.decide.evaluate import Consequences, Evaluator
 from medpolicy.solver.decide.guard import guarded
 from medpolicy.solver.decide.missing import Candidate, MissingSolver
 from medpolicy.solver.decide.pathways import PathwaySolver, Route
@@ -57,20 +57,6 @@ def engine_versions() -> tuple[tuple[str, str], ...]:
     return (("medpolicy", ours), ("clingo", clingo.__version__))
 
 
-@dataclass
-class Consequences:
-    """What holds in some completion of a case (clingo's brave consequences)."""
-
-    outcomes: set[str] = field(default_factory=set)
-    met: set[int] = field(default_factory=set)
-    unmet: set[int] = field(default_factory=set)
-    match: set[int] = field(default_factory=set)
-    miss: set[int] = field(default_factory=set)
-    decisive: set[int] = field(default_factory=set)
-    idle: set[int] = field(default_factory=set)
-    fallback: bool = False
-
-
 class Decider:
     """A table grounded once, deciding many cases on the same ``clingo.Control``."""
 
@@ -82,6 +68,7 @@ class Decider:
         time_limit: float = DEFAULT_TIME_LIMIT,
         verify: bool = False,
         max_pathways: int = DEFAULT_MAX_PATHWAYS,
+        fast_path: bool = True,
     ) -> None:
         if max_alternatives < 1 or max_pathways < 1:
             raise ValueError("max_alternatives and max_pathways must be at least 1")
@@ -92,17 +79,11 @@ class Decider:
         self.verify = verify
         self._lock = RLock()
         self.table = CompiledTable(policy)
-        ctl = new_control("--enum-mode=brave", "--models=0")
-        with ctl.backend() as backend:
-            self.table.emit_decide(backend)
-        ctl.add("base", [], encoding("decide.lp"))
-        ctl.ground([("base", [])])
-        self.ctl = ctl
-        self._val = literal_map(ctl, "val", 2)
-        self._rejected = next(
-            (a.literal for a in ctl.symbolic_atoms.by_signature("rejected", 0)), None
-        )
-        self._shown = SymbolIndex(self._shown_atoms(ctl))
+        #: The complete-case fast path (``evaluate.py``); None when turned off.
+        self.evaluator = Evaluator(self.table) if fast_path else None
+        #: How many consequences the fast path gave, and how many a solve gave.
+        self.fast_calls = 0
+        self.solved_calls = 0
         self._engine = engine_versions()
         self._need = NeedMaker(self.table)
         users: dict[int, list[int]] = {}
@@ -115,6 +96,30 @@ class Decider:
             for facts in self.table.criterion_facts
         )
         self._policy_ref = PolicyRef(policy.id, policy.version, policy.sha256)
+
+    @cached_property
+    def ctl(self) -> clingo.Control:
+        """``decide.lp`` grounded with the table, on first use (complete cases need none)."""
+        ctl = new_control("--enum-mode=brave", "--models=0")
+        with ctl.backend() as backend:
+            self.table.emit_decide(backend)
+        ctl.add("base", [], encoding("decide.lp"))
+        ctl.ground([("base", [])])
+        return ctl
+
+    @cached_property
+    def _val(self) -> Mapping[tuple[int, ...], int]:
+        return literal_map(self.ctl, "val", 2)
+
+    @cached_property
+    def _rejected(self) -> int | None:
+        return next(
+            (a.literal for a in self.ctl.symbolic_atoms.by_signature("rejected", 0)), None
+        )
+
+    @cached_property
+    def _shown(self) -> SymbolIndex[tuple[str, int | str]]:
+        return SymbolIndex(self._shown_atoms(self.ctl))
 
     @staticmethod
     def _shown_atoms(ctl: clingo.Control) -> dict[clingo.Symbol, tuple[str, int | str]]:
@@ -150,7 +155,16 @@ class Decider:
 
     @guarded
     def consequences(self, known: Mapping[int, int]) -> Consequences:
-        """Brave consequences of the case: what holds in some completion."""
+        """Brave consequences of the case: what holds in some completion.
+
+        When every fact a row or criterion reads is known there is one relevant
+        completion, and the fast path evaluates it without a solve.
+        """
+        evaluator = self.evaluator
+        if evaluator is not None and evaluator.covers(known):
+            self.fast_calls += 1
+            return evaluator.consequences(known)
+        self.solved_calls += 1
         # Brave mode: each model adds consequences; the last one holds them all.
         store: list[Sequence[clingo.Symbol]] = [[]]
 
