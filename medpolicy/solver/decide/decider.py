@@ -29,13 +29,13 @@ from medpolicy.solver.decide.evaluate import Consequences, Evaluator
 from medpolicy.solver.decide.guard import guarded
 from medpolicy.solver.decide.missing import Candidate, MissingSolver
 from medpolicy.solver.decide.pathways import PathwaySolver, Route
+from medpolicy.solver.decide.reading import CaseReader
 from medpolicy.solver.decide.relevance import RelevanceSolver
 from medpolicy.solver.decide.request import DocumentationRequest, NeedMaker, build_request
 from medpolicy.solver.decide.result import (
     CriterionState,
     CriterionStatus,
     Decision,
-    FactValue,
     MissingSet,
     PolicyRef,
     Reason,
@@ -84,6 +84,7 @@ class Decider:
         #: How many consequences the fast path gave, and how many a solve gave.
         self.fast_calls = 0
         self.solved_calls = 0
+        self._reader = CaseReader(self.table)
         self._engine = engine_versions()
         self._need = NeedMaker(self.table)
         users: dict[int, list[int]] = {}
@@ -266,7 +267,7 @@ class Decider:
         max_pathways: int | None = None,
     ) -> Decision:
         """The exact verdict on ``case``, its reasons and, for a pend, the documentation request."""
-        known = self.table.known_values(case)
+        known, facts = self._reader.read(case)
         self._need.service = case.service_date
         cons = self.consequences(known)
         undetermined = len(cons.outcomes) > 1
@@ -284,7 +285,7 @@ class Decider:
             reasons=self._reasons(cons, verdict, undetermined),
             criteria=self._criteria(cons),
             rows=self._rows(cons),
-            facts=self._facts(case),
+            facts=facts,
             missing=request.missing,
             undetermined=undetermined,
             engine=self._engine,
@@ -375,7 +376,7 @@ class Decider:
         ``Need.current`` naming the old value, together with any unknown facts
         to document. Empty when no change can lead to approval.
         """
-        known = self.table.known_values(case)
+        known = self._reader.known(case)
         self._need.service = case.service_date
         return tuple(self.missing_sets(known, cap or self.max_alternatives, allow_change=True))
 
@@ -433,8 +434,8 @@ class Decider:
                 row.sources,
                 certain=not undetermined and r not in cons.idle,
             )
-            for r, row in enumerate(rows)
-            if r in cons.decisive and row.outcome in wanted
+            for r, row in ((r, rows[r]) for r in sorted(cons.decisive))
+            if row.outcome in wanted
         ]
         fallback = no_match_outcome(self.policy.otherwise)
         if cons.fallback and fallback in wanted:
@@ -456,7 +457,6 @@ class Decider:
     @cached_property
     def _status_objects(self) -> tuple[
         list[dict[str, CriterionStatus]], list[dict[tuple[str, str], RowStatus]],
-        list[tuple[FactValue | None, FactValue]],
     ]:
         """Every status object a table can report, built once (decide only looks them up)."""
         criteria = [
@@ -470,12 +470,7 @@ class Decider:
              for decisive in ("always", "sometimes", "never")}
             for row in self.policy.rows
         ]
-        facts = [
-            (FactValue(f.name, f.default, "default") if f.default is not None else None,
-             FactValue(f.name, None, "unknown"))
-            for f in self.policy.facts
-        ]
-        return criteria, rows, facts
+        return criteria, rows
 
     def _criteria(self, cons: Consequences) -> tuple[CriterionStatus, ...]:
         users = self._criterion_users
@@ -496,25 +491,18 @@ class Decider:
 
     def _rows(self, cons: Consequences) -> tuple[RowStatus, ...]:
         objects = self._status_objects[1]
-        result = []
-        for r in range(len(objects)):
-            state = ("open" if r in cons.miss else "matched") if r in cons.match else "excluded"
+        result = list(self._excluded_rows)  # every row not matched is excluded and never decides
+        for r in cons.match:
+            state = "open" if r in cons.miss else "matched"
             decisive = (
                 ("sometimes" if r in cons.idle else "always") if r in cons.decisive else "never"
             )
-            result.append(objects[r][(state, decisive)])
+            result[r] = objects[r][(state, decisive)]
         return tuple(result)
 
-    def _facts(self, case: Case) -> tuple[FactValue, ...]:
-        objects = self._status_objects[2]
-        documented = case.facts
-        result = []
-        for fact, (default, unknown) in zip(self.policy.facts, objects, strict=True):
-            if fact.name in documented:
-                result.append(FactValue(fact.name, documented[fact.name], "documented"))
-            else:
-                result.append(default or unknown)
-        return tuple(result)
+    @cached_property
+    def _excluded_rows(self) -> tuple[RowStatus, ...]:
+        return tuple(statuses[("excluded", "never")] for statuses in self._status_objects[1])
 
 
 def _boxes(assignments: list[dict[int, int]]) -> list[dict[int, frozenset[int]]]:

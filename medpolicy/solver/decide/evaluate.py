@@ -55,15 +55,24 @@ def _compile(formula: Formula) -> Test:
     if isinstance(formula, FNot):
         inner = _compile(formula.item)
         return lambda known, criteria: not inner(known, criteria)
-    if isinstance(formula, FAnd):
-        parts = tuple(_compile(item) for item in formula.items)
-        return lambda known, criteria: all(p(known, criteria) for p in parts)
-    if isinstance(formula, FOr):
-        parts = tuple(_compile(item) for item in formula.items)
-        return lambda known, criteria: any(p(known, criteria) for p in parts)
+    if isinstance(formula, FAnd | FOr):
+        return _junction(tuple(_compile(item) for item in formula.items),
+                         isinstance(formula, FAnd))
     assert isinstance(formula, FConst)
     value = formula.value
     return lambda _known, _criteria: value
+
+
+def _junction(parts: tuple[Test, ...], conjunction: bool) -> Test:
+    """``and`` (or ``or``) of compiled parts; two parts without a generator (the common case)."""
+    if len(parts) == 2:
+        first, second = parts
+        if conjunction:
+            return lambda known, criteria: first(known, criteria) and second(known, criteria)
+        return lambda known, criteria: first(known, criteria) or second(known, criteria)
+    if conjunction:
+        return lambda known, criteria: all(p(known, criteria) for p in parts)
+    return lambda known, criteria: any(p(known, criteria) for p in parts)
 
 
 class Evaluator:
@@ -86,6 +95,7 @@ class Evaluator:
             for c in sorted(range(len(table.criteria)), key=lambda c: len(depends[c]))
         )
         self._rows = tuple(_compile(formula) for formula in table.rows)
+        self._always, self._index = _row_index(table)
         self._outcomes = tuple(row.outcome for row in policy.rows)
         self._first = policy.hit_policy == "first"
         self._fallback = no_match_outcome(policy.otherwise)
@@ -104,7 +114,8 @@ class Evaluator:
                 values[c] = True
                 met.add(c)
         unmet = set(range(len(values))) - met
-        match = [r for r, test in enumerate(self._rows) if test(known, values)]
+        tests = self._rows
+        match = [r for r in self._candidates(known) if tests[r](known, values)]
         decisive = self._decisive(match)
         result = Consequences(
             met=met, unmet=unmet, match=set(match), miss=set(self._all_rows.difference(match)),
@@ -113,6 +124,14 @@ class Evaluator:
         outcomes = self._outcomes
         result.outcomes = {outcomes[r] for r in decisive} if match else {self._fallback}
         return result
+
+    def _candidates(self, known: Mapping[int, int]) -> list[int]:
+        """The rows whose key literal the case satisfies, and the rows without one, in order."""
+        rows = list(self._always)
+        for fact, by_value in self._index:
+            rows.extend(by_value.get(known[fact], ()))
+        rows.sort()
+        return rows
 
     def _decisive(self, match: list[int]) -> set[int]:
         """The matching rows that decide: the first, or those of the strongest outcome."""
@@ -123,3 +142,40 @@ class Evaluator:
         outcomes = self._outcomes
         best = max(OUTCOME_RANK[outcomes[r]] for r in match)
         return {r for r in match if OUTCOME_RANK[outcomes[r]] == best}
+
+
+def _key_literal(formula: Formula, table: CompiledTable) -> Lit | None:
+    """A literal every match of the row satisfies: the row, or its most selective conjunct."""
+    if isinstance(formula, Lit):
+        return formula
+    if isinstance(formula, FAnd):
+        literals = [item for item in formula.items if isinstance(item, Lit)]
+        if literals:
+            return min(literals,
+                       key=lambda lit: len(lit.allowed) / len(table.domains[lit.fact]))
+    return None
+
+
+def _row_index(
+    table: CompiledTable,
+) -> tuple[tuple[int, ...], tuple[tuple[int, dict[int, tuple[int, ...]]], ...]]:
+    """Rows without a key literal, and per fact the rows each of its values may match.
+
+    A row whose key literal the case's value of that fact does not satisfy
+    cannot match, so only the others need evaluating (large tables test a
+    procedure code first, and each row a few codes).
+    """
+    always: list[int] = []
+    index: dict[int, dict[int, list[int]]] = {}
+    for r, formula in enumerate(table.rows):
+        key = _key_literal(formula, table)
+        if key is None:
+            always.append(r)
+            continue
+        by_value = index.setdefault(key.fact, {})
+        for value in key.allowed:
+            by_value.setdefault(value, []).append(r)
+    return tuple(always), tuple(
+        (fact, {v: tuple(rows) for v, rows in by_value.items()})
+        for fact, by_value in sorted(index.items())
+    )
