@@ -17,21 +17,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from importlib import metadata
 from threading import RLock
-from typing import Any, TypeVar
-
-import clingo
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from medpolicy.errors import SolverError
 from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
 from medpolicy.logic.outcomes import no_match_outcome
-from medpolicy.solver.control import DEFAULT_TIME_LIMIT, SymbolIndex, new_control, solve_models
 from medpolicy.solver.decide.evaluate import Consequences, Evaluator
 from medpolicy.solver.decide.guard import guarded
-from medpolicy.solver.decide.missing import Candidate, MissingSolver
-from medpolicy.solver.decide.pathways import PathwaySolver, Route
 from medpolicy.solver.decide.reading import CaseReader
-from medpolicy.solver.decide.relevance import RelevanceSolver
-from medpolicy.solver.decide.request import DocumentationRequest, NeedMaker, build_request
 from medpolicy.solver.decide.result import (
     CriterionState,
     CriterionStatus,
@@ -39,9 +32,20 @@ from medpolicy.solver.decide.result import (
     MissingSet,
     PolicyRef,
     Reason,
+    Request,
     RowStatus,
 )
+from medpolicy.solver.limits import DEFAULT_TIME_LIMIT
 from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Case, Outcome, Policy
+
+if TYPE_CHECKING:  # clingo and the search modules load with the first solve, not before
+    import clingo
+
+    from medpolicy.solver.control import SymbolIndex
+    from medpolicy.solver.decide.missing import Candidate, MissingSolver
+    from medpolicy.solver.decide.pathways import PathwaySolver, Route
+    from medpolicy.solver.decide.relevance import RelevanceSolver
+    from medpolicy.solver.decide.request import DocumentationRequest, NeedMaker
 
 T = TypeVar("T")
 
@@ -54,7 +58,7 @@ def engine_versions() -> tuple[tuple[str, str], ...]:
         ours = metadata.version("medpolicy")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         ours = "0+unknown"
-    return (("medpolicy", ours), ("clingo", clingo.__version__))
+    return (("medpolicy", ours), ("clingo", metadata.version("clingo")))
 
 
 class Decider:
@@ -86,7 +90,6 @@ class Decider:
         self.solved_calls = 0
         self._reader = CaseReader(self.table)
         self._engine = engine_versions()
-        self._need = NeedMaker(self.table)
         users: dict[int, list[int]] = {}
         for r, closure in enumerate(self.table.criterion_closure):
             for c in closure:
@@ -99,8 +102,16 @@ class Decider:
         self._policy_ref = PolicyRef(policy.id, policy.version, policy.sha256)
 
     @cached_property
+    def _need(self) -> NeedMaker:
+        from medpolicy.solver.decide.request import NeedMaker
+
+        return NeedMaker(self.table)
+
+    @cached_property
     def ctl(self) -> clingo.Control:
         """``decide.lp`` grounded with the table, on first use (complete cases need none)."""
+        from medpolicy.solver.control import new_control
+
         ctl = new_control("--enum-mode=brave", "--models=0")
         with ctl.backend() as backend:
             self.table.emit_decide(backend)
@@ -120,6 +131,8 @@ class Decider:
 
     @cached_property
     def _shown(self) -> SymbolIndex[tuple[str, int | str]]:
+        from medpolicy.solver.control import SymbolIndex
+
         return SymbolIndex(self._shown_atoms(self.ctl))
 
     @staticmethod
@@ -137,16 +150,22 @@ class Decider:
     @cached_property
     def missing_solver(self) -> MissingSolver:
         """The optimisation program of counterfactuals, grounded on first use."""
+        from medpolicy.solver.decide.missing import MissingSolver
+
         return MissingSolver(self.table, self.time_limit, oracle=self)
 
     @cached_property
     def pathway_solver(self) -> PathwaySolver:
         """The maximal-box enumeration, grounded on first use (only pends need it)."""
+        from medpolicy.solver.decide.pathways import PathwaySolver
+
         return PathwaySolver(self.table, self.time_limit)
 
     @cached_property
     def relevance_solver(self) -> RelevanceSolver:
         """The two-completion program, grounded on first use (only pends need it)."""
+        from medpolicy.solver.decide.relevance import RelevanceSolver
+
         return RelevanceSolver(self.table, self.time_limit)
 
     # -- solving -------------------------------------------------------------
@@ -158,14 +177,19 @@ class Decider:
     def consequences(self, known: Mapping[int, int]) -> Consequences:
         """Brave consequences of the case: what holds in some completion.
 
-        When every fact a row or criterion reads is known there is one relevant
-        completion, and the fast path evaluates it without a solve.
+        When the known facts settle every criterion and row (three-valued
+        evaluation), every completion agrees, and the fast path gives the
+        consequences without a solve.
         """
         evaluator = self.evaluator
-        if evaluator is not None and evaluator.covers(known):
-            self.fast_calls += 1
-            return evaluator.consequences(known)
+        if evaluator is not None:
+            settled = evaluator.consequences(known)
+            if settled is not None:
+                self.fast_calls += 1
+                return settled
         self.solved_calls += 1
+        from medpolicy.solver.control import solve_models
+
         # Brave mode: each model adds consequences; the last one holds them all.
         store: list[Sequence[clingo.Symbol]] = [[]]
 
@@ -204,6 +228,8 @@ class Decider:
         def first(model: clingo.Model) -> bool:
             found.append(read(model))
             return False
+
+        from medpolicy.solver.control import solve_models
 
         # Brave mode reports consequences, not assignments: enumerate plainly here.
         config: Any = self.ctl.configuration.solve
@@ -268,12 +294,12 @@ class Decider:
     ) -> Decision:
         """The exact verdict on ``case``, its reasons and, for a pend, the documentation request."""
         known, facts = self._reader.read(case)
-        self._need.service = case.service_date
         cons = self.consequences(known)
         undetermined = len(cons.outcomes) > 1
         verdict: Outcome = "pend" if undetermined else _only(cons.outcomes)
-        request = DocumentationRequest()
+        request = _NO_REQUEST
         if undetermined:
+            self._need.service = case.service_date
             request = self.documentation_request(
                 known, "approve" in cons.outcomes,
                 max_alternatives or self.max_alternatives, max_pathways or self.max_pathways,
@@ -304,6 +330,8 @@ class Decider:
         max_pathways: int, open_rows: Iterable[int] | None = None,
     ) -> DocumentationRequest:
         """Missing sets, pathways, the factored request, relevant facts and the next question."""
+        from medpolicy.solver.decide.request import build_request
+
         routes: list[Route] = []
         if approvable:
             solver = self.pathway_solver
@@ -359,6 +387,8 @@ class Decider:
         Each is sound (checked against the decide program); where values of
         two facts interact each working assignment is its own route.
         """
+        from medpolicy.solver.decide.pathways import Route
+
         found, exact = self.missing_solver.solve(known)
         routes: list[Route] = []
         for candidate in sorted(found, key=self._candidate_key):
@@ -527,6 +557,21 @@ def _completion(model: clingo.Model) -> dict[int, int]:
         for sym in model.symbols(atoms=True)
         if sym.name == "val" and len(sym.arguments) == 2
     }
+
+
+class _NoRequest:
+    """What a decided (not pending) case asks for: nothing (``DocumentationRequest()``)."""
+
+    missing: tuple[MissingSet, ...] = ()
+    missing_omitted = 0
+    pathways: tuple[Any, ...] = ()
+    pathways_omitted = 0
+    request = Request()
+    relevant: tuple[str, ...] = ()
+    next_question = None
+
+
+_NO_REQUEST: Any = _NoRequest()
 
 
 def _only(outcomes: set[str]) -> Outcome:

@@ -1,15 +1,14 @@
 """The complete-case fast path: a table's abstraction evaluated without clingo.
 
-When every fact that a row or a criterion reads has a known abstract value,
-every completion of the case agrees on everything ``decide.lp`` shows: the
-unknown facts are read by nothing. The brave consequences are then those of
-the one relevant completion, and evaluating the compiled formulas (the same
-``Lit``/``Ref``/``FNot``/``FAnd``/``FOr``/``FConst`` the solver's instance is
-emitted from) on the known values gives them directly, rule for rule as
-``decide.lp`` derives them.
-
-The test is exact and conservative: a fact read anywhere and unknown sends the
-case to the solver, even when the outcome would not depend on it.
+When the known facts settle every criterion and every row (each is true in
+every completion of the unknown facts, or false in every one), all
+completions agree on everything ``decide.lp`` shows, and its brave
+consequences are those of any one completion. Evaluating the compiled
+formulas (the same ``Lit``/``Ref``/``FNot``/``FAnd``/``FOr``/``FConst`` the
+solver's instance is emitted from) in three-valued logic decides this
+exactly: a formula is reported settled only when it is (Kleene evaluation is
+sound), and whatever it leaves open (including ``x or not x``, which every
+completion makes true) goes to the solver.
 
 The evaluator is built from the compiled table as Python closures over
 abstract value indices, so it covers every fact type that compiles to the
@@ -26,8 +25,8 @@ from medpolicy.logic.formula import FAnd, FConst, FNot, FOr, Formula, Lit, Ref
 from medpolicy.logic.outcomes import no_match_outcome
 from medpolicy.tables.model import OUTCOME_RANK
 
-#: A compiled formula: known abstract values and criterion values -> holds.
-Test = Callable[[Mapping[int, int], Sequence[bool]], bool]
+#: A compiled formula: known abstract values and criterion values -> holds (None: unsettled).
+Test = Callable[[Mapping[int, int], Sequence[bool | None]], bool | None]
 
 
 @dataclass
@@ -45,34 +44,55 @@ class Consequences:
 
 
 def _compile(formula: Formula) -> Test:
-    """A closure evaluating ``formula`` as ``decide.lp``'s ``holds/1`` does."""
+    """A closure giving ``formula``'s value when the known facts settle it, else None.
+
+    Three-valued (Kleene) evaluation: True or False only when every
+    completion of the unknown facts agrees, None otherwise, also in the rare
+    cases where they would agree (``x or not x``); None sends the case to
+    the solver.
+    """
     if isinstance(formula, Lit):
         fact, allowed = formula.fact, formula.allowed
-        return lambda known, _criteria: known[fact] in allowed
+
+        def lit(known: Mapping[int, int], _criteria: Sequence[bool | None]) -> bool | None:
+            value = known.get(fact)
+            return None if value is None else value in allowed
+
+        return lit
     if isinstance(formula, Ref):
         criterion = formula.criterion
         return lambda _known, criteria: criteria[criterion]
     if isinstance(formula, FNot):
         inner = _compile(formula.item)
-        return lambda known, criteria: not inner(known, criteria)
+
+        def negation(known: Mapping[int, int], criteria: Sequence[bool | None]) -> bool | None:
+            value = inner(known, criteria)
+            return None if value is None else not value
+
+        return negation
     if isinstance(formula, FAnd | FOr):
         return _junction(tuple(_compile(item) for item in formula.items),
                          isinstance(formula, FAnd))
     assert isinstance(formula, FConst)
-    value = formula.value
-    return lambda _known, _criteria: value
+    constant = formula.value
+    return lambda _known, _criteria: constant
 
 
 def _junction(parts: tuple[Test, ...], conjunction: bool) -> Test:
-    """``and`` (or ``or``) of compiled parts; two parts without a generator (the common case)."""
-    if len(parts) == 2:
-        first, second = parts
-        if conjunction:
-            return lambda known, criteria: first(known, criteria) and second(known, criteria)
-        return lambda known, criteria: first(known, criteria) or second(known, criteria)
-    if conjunction:
-        return lambda known, criteria: all(p(known, criteria) for p in parts)
-    return lambda known, criteria: any(p(known, criteria) for p in parts)
+    """``and`` (or ``or``): settled by one settling part, else by all parts settled."""
+    decisive = not conjunction  # False settles an and, True settles an or
+
+    def junction(known: Mapping[int, int], criteria: Sequence[bool | None]) -> bool | None:
+        result: bool | None = conjunction
+        for part in parts:
+            value = part(known, criteria)
+            if value is decisive:
+                return decisive
+            if value is None:
+                result = None
+        return result
+
+    return junction
 
 
 class Evaluator:
@@ -80,13 +100,6 @@ class Evaluator:
 
     def __init__(self, table: CompiledTable) -> None:
         policy = table.policy
-        read: set[int] = set()
-        for c in range(len(table.criteria)):
-            read |= table.criterion_facts[c]
-        for r in range(len(table.rows)):
-            read |= table.row_facts(r)
-        #: Every fact some row or criterion reads: all must be known for the fast path.
-        self.read = frozenset(read)
         depends = table.criterion_depends
         # A criterion's transitive dependencies are a strict superset of each
         # dependency's own, so sorting by their number is a topological order.
@@ -101,21 +114,31 @@ class Evaluator:
         self._fallback = no_match_outcome(policy.otherwise)
         self._all_rows = frozenset(range(len(self._rows)))
 
-    def covers(self, known: Mapping[int, int]) -> bool:
-        """Whether every fact a row or criterion reads is known (the fast path applies)."""
-        return self.read.issubset(known)
+    def consequences(self, known: Mapping[int, int]) -> Consequences | None:
+        """The consequences when the known facts settle every criterion and row, else None.
 
-    def consequences(self, known: Mapping[int, int]) -> Consequences:
-        """The consequences of a covered case: those of its one relevant completion."""
-        values = [False] * len(self._criteria)
+        Then every completion has the same criterion values and row matches,
+        hence the same outcome and decisive rows: the consequences are those
+        of any one completion.
+        """
+        values: list[bool | None] = [None] * len(self._criteria)
         met: set[int] = set()
         for c, test in self._criteria:
-            if test(known, values):
-                values[c] = True
+            value = test(known, values)
+            if value is None:
+                return None
+            values[c] = value
+            if value:
                 met.add(c)
         unmet = set(range(len(values))) - met
         tests = self._rows
-        match = [r for r in self._candidates(known) if tests[r](known, values)]
+        match = []
+        for r in self._candidates(known):
+            value = tests[r](known, values)
+            if value is None:
+                return None
+            if value:
+                match.append(r)
         decisive = self._decisive(match)
         result = Consequences(
             met=met, unmet=unmet, match=set(match), miss=set(self._all_rows.difference(match)),
@@ -126,10 +149,14 @@ class Evaluator:
         return result
 
     def _candidates(self, known: Mapping[int, int]) -> list[int]:
-        """The rows whose key literal the case satisfies, and the rows without one, in order."""
+        """The rows whose key literal the case may satisfy, and the rows without one, in order.
+
+        Every other row's key literal is false on the case, so it cannot match.
+        """
         rows = list(self._always)
-        for fact, by_value in self._index:
-            rows.extend(by_value.get(known[fact], ()))
+        for fact, by_value, every in self._index:
+            value = known.get(fact)
+            rows.extend(every if value is None else by_value.get(value, ()))
         rows.sort()
         return rows
 
@@ -158,7 +185,7 @@ def _key_literal(formula: Formula, table: CompiledTable) -> Lit | None:
 
 def _row_index(
     table: CompiledTable,
-) -> tuple[tuple[int, ...], tuple[tuple[int, dict[int, tuple[int, ...]]], ...]]:
+) -> tuple[tuple[int, ...], tuple[tuple[int, dict[int, tuple[int, ...]], tuple[int, ...]], ...]]:
     """Rows without a key literal, and per fact the rows each of its values may match.
 
     A row whose key literal the case's value of that fact does not satisfy
@@ -176,6 +203,7 @@ def _row_index(
         for value in key.allowed:
             by_value.setdefault(value, []).append(r)
     return tuple(always), tuple(
-        (fact, {v: tuple(rows) for v, rows in by_value.items()})
+        (fact, {v: tuple(rows) for v, rows in by_value.items()},
+         tuple(sorted({r for rows in by_value.values() for r in rows})))
         for fact, by_value in sorted(index.items())
     )

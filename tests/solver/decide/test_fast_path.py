@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from hypothesis import event, given
@@ -11,6 +14,7 @@ from medpolicy import Case, Policy, case_from_mapping, load_policy
 from medpolicy.explain.explanation import explain
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.suite.casegen import CaseGenerator
+from medpolicy.tables.cases import load_cases
 from tests import reference
 from tests.reference import SERVICE_DATE
 from tests.strategies import policies
@@ -27,6 +31,8 @@ def _near_complete_case(draw: Any, policy: Policy) -> Case:
     return case_from_mapping({"id": "random-case", "service_date": SERVICE_DATE.isoformat(),
                               "facts": facts}, policy)
 
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "cases"
 
 _TABLES = st.one_of(
     policies(),
@@ -77,14 +83,37 @@ def test_complete_cases_take_the_fast_path() -> None:
     assert "ctl" not in vars(decider)  # nothing was grounded
 
 
-def test_a_read_fact_left_unknown_goes_to_the_solver() -> None:
-    """A case missing a fact that a row reads is solved, not evaluated."""
+def test_a_case_the_known_facts_do_not_settle_goes_to_the_solver() -> None:
+    """The empty esi case (every row open) is solved, not evaluated."""
     policy = load_policy("esi")
     decider = Decider(policy)
-    facts = CaseGenerator(policy, seed=3).partial(1, base="approve")
-    decider.decide(Case("partial", facts, policy.id))
+    decider.decide(Case("empty", {}, policy.id))
     assert decider.solved_calls >= 1
     assert decider.fast_calls == 0
+
+
+def test_unknown_facts_that_no_settled_row_needs_still_take_the_fast_path() -> None:
+    """A real chart leaving facts unknown that the case makes irrelevant is not solved."""
+    policy = load_policy("esi")
+    (case,) = load_cases([EXAMPLES / "seed-000-cervical-repeat.yaml"], policy)
+    decider = Decider(policy)
+    assert decider.decide(case).verdict == "approve"
+    assert (decider.fast_calls, decider.solved_calls) == (1, 0)
+    assert any(f.source == "unknown" for f in decider.decide(case).facts)
+
+
+def test_one_complete_case_from_the_command_line_loads_no_clingo() -> None:
+    """``medpolicy decide`` on a case the fast path settles never imports clingo."""
+    script = (
+        "import sys\n"
+        "from medpolicy.cli import cli\n"
+        f"cli(['decide', 'esi', {str(EXAMPLES / 'seed-000-cervical-repeat.yaml')!r}], "
+        "standalone_mode=False)\n"
+        "print('clingo' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.splitlines()[-1] == "False"
 
 
 def test_the_fast_path_can_be_turned_off() -> None:
