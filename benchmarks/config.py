@@ -37,6 +37,10 @@ class Sizes:
     batch_repeat: int
     #: Cold starts of ``medpolicy decide``.
     cold_runs: int
+    #: Peers (ZEN, the floor): esi cases per kind, the large table's rows and its cases.
+    peer_cases: int = 2_000
+    peer_rows: int = 2_000
+    peer_large_cases: int = 300
 
 
 FULL = Sizes(
@@ -58,6 +62,9 @@ FULL = Sizes(
     batch_workers=(1, 2),
     batch_repeat=5,
     cold_runs=10,
+    peer_cases=2_000,
+    peer_rows=2_000,
+    peer_large_cases=300,
 )
 
 QUICK = Sizes(
@@ -79,4 +86,7 @@ QUICK = Sizes(
     batch_workers=(1, 2),
     batch_repeat=1,
     cold_runs=1,
+    peer_cases=40,
+    peer_rows=40,
+    peer_large_cases=10,
 )

@@ -19,10 +19,12 @@ class Figure:
     unit: str
     goal: str | None = None
     met: bool | None = None
+    #: The goal of issue 16's table this figure answers (``benchmarks/goals.py``), if any.
+    key: str = ""
 
     def shown(self) -> str:
         if self.unit == "x":
-            return f"{self.value:,.1f}x"
+            return f"{self.value:,.2f}x" if self.value < 10 else f"{self.value:,.1f}x"
         if self.unit in ("ms", "s"):
             digits = 3 if self.value < 10 else 1
             return f"{self.value:,.{digits}f} {self.unit}"
@@ -31,11 +33,12 @@ class Figure:
         return f"{self.value:,.0f} {self.unit}".rstrip()
 
 
-def at_most(section: str, name: str, value: float, unit: str, limit: float) -> Figure:
+def at_most(section: str, name: str, value: float, unit: str, limit: float,
+            key: str = "") -> Figure:
     """A figure whose goal is to stay under ``limit``."""
     goal = f"<= {limit:g}x" if unit == "x" else f"< {limit:g} {unit}"
     return Figure(section, name, value, unit, goal, value <= limit if unit == "x" else
-                  value < limit)
+                  value < limit, key)
 
 
 def at_least(section: str, name: str, value: float, unit: str, floor: float) -> Figure:

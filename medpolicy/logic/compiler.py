@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from importlib import resources
-
-import clingo
+from typing import TYPE_CHECKING
 
 from medpolicy.logic.dnf import Box, DnfBuilder
 from medpolicy.logic.domain import Domain, build_domains
@@ -33,8 +32,8 @@ from medpolicy.logic.formula import (
 from medpolicy.logic.outcomes import rejection_formula
 from medpolicy.tables.model import Case, Policy
 
-Function = clingo.Function
-Number = clingo.Number
+if TYPE_CHECKING:
+    import clingo
 
 
 def encoding(name: str) -> str:
@@ -43,6 +42,8 @@ def encoding(name: str) -> str:
 
 
 def _fn(name: str, *args: int | clingo.Symbol) -> clingo.Symbol:
+    from clingo import Function, Number  # clingo loads with the first program, not before
+
     return Function(name, [Number(a) if isinstance(a, int) else a for a in args])
 
 
@@ -137,6 +138,7 @@ class CompiledTable:
 
     def emit_decide(self, backend: clingo.Backend) -> None:
         """The instance for ``decide.lp``."""
+        from clingo import Function
         self.emit_domains(backend)
         facts: list[clingo.Symbol] = []
         counter = iter(range(1 << 62))
@@ -188,9 +190,11 @@ def _add_facts(backend: clingo.Backend, symbols: Iterable[clingo.Symbol]) -> Non
 
 def literal_map(ctl: clingo.Control, name: str, arity: int) -> Mapping[tuple[int, ...], int]:
     """Program literals of the ground atoms ``name/arity`` whose arguments are numbers."""
+    from clingo import SymbolType
+
     result: dict[tuple[int, ...], int] = {}
     for atom in ctl.symbolic_atoms.by_signature(name, arity):
         args = atom.symbol.arguments
-        if all(a.type == clingo.SymbolType.Number for a in args):
+        if all(a.type == SymbolType.Number for a in args):
             result[tuple(a.number for a in args)] = atom.literal
     return result

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -222,6 +223,54 @@ for _tag, _pattern, _first in (
     )
 
 
+def _fast_loader() -> type | None:
+    """``StrictLoader``'s constructors and resolvers over libyaml's parser, when PyYAML has it.
+
+    Only the parsing moves to C; every constructor (spans, duplicate keys,
+    checked strings and numbers) is ``StrictLoader``'s own.
+    """
+    if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - PyYAML without libyaml
+        return None
+    from yaml import cyaml
+    from yaml.resolver import Resolver
+
+    c_parser: Any = cyaml.CParser  # type: ignore[attr-defined]
+
+    def __init__(self: Any, stream: str) -> None:
+        c_parser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+    own = {name: value for name, value in vars(StrictLoader).items()
+           if not name.startswith("__")}
+    return type("FastStrictLoader", (c_parser, yaml.constructor.SafeConstructor, Resolver),
+                {**own, "__init__": __init__})
+
+
+_FAST_LOADER = _fast_loader()
+
+
+def _load(source: str) -> object:
+    """The YAML document: parsed by libyaml where that is sure to read it as PyYAML does.
+
+    libyaml reads plain ASCII text without tabs or control characters as
+    PyYAML does (it is laxer with tabs, and counts marks in bytes); anything
+    else, and any text libyaml refuses, goes to the pure-Python
+    ``StrictLoader``, whose errors are the ones users see.
+    """
+    if (_FAST_LOADER is not None and source.isascii() and "\t" not in source
+            and not _CONTROL.search(source)):
+        try:
+            return yaml.load(source, Loader=_FAST_LOADER)  # a SafeConstructor
+        except Exception:  # the Python loader reports it exactly
+            pass
+    return yaml.load(source, Loader=StrictLoader)  # a SafeLoader subclass
+
+
+#: Characters PyYAML's reader refuses (``yaml.reader.Reader.NON_PRINTABLE``).
+_CONTROL = yaml.reader.Reader.NON_PRINTABLE
+
+
 #: (words in PyYAML's problem, more words it must contain, plain message,
 #: whether to point at where the construct started rather than where it broke)
 def _line_column(text: str, index: int) -> tuple[int, int]:
@@ -249,7 +298,7 @@ def parse_text(text: str, file: str = "<memory>") -> Document:
     """Parse YAML (or JSON) text into a Document; raises LoadError."""
     source = _json_tabs_to_spaces(text) if file.endswith(".json") else text
     try:
-        root = yaml.load(source, Loader=StrictLoader)  # a SafeLoader subclass
+        root = _load(source)
     except yaml.MarkedYAMLError as error:
         raise LoadError(plain_problem(error, file)) from None
     except RecursionError:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from benchmarks.goals import GOALS
+from benchmarks.peers import Disagreement, _checked
 from benchmarks.run import SECTIONS, run
+from benchmarks.zen import ZenPeer, agreement
+from medpolicy import load_policy
+from medpolicy.solver.decide.decider import Decider
+from medpolicy.suite.casegen import CaseGenerator
+from medpolicy.tables.model import Case
 
 
 def test_quick_run_prints_a_table_and_writes_every_section(
@@ -37,6 +46,15 @@ def test_quick_run_prints_a_table_and_writes_every_section(
     assert (tmp_path / "decide.prof").exists()
     for row in sections["baselines"]["data"]["brute_force"]:
         assert row["pends_agreeing"] == row["pends"], row
+    peers = sections["peers"]["data"]
+    assert peers["verdicts_checked"] == 50
+    assert peers["esi_complete"]["solved_calls"] == 0  # complete cases: fast path only
+    lines = printed.splitlines()
+    table = lines[lines.index("issue 16 goals"):]
+    for goal in GOALS:
+        assert any(line.startswith(goal.figure) and goal.goal in line for line in table), goal
+    keys = {f["key"] for s in sections.values() for f in s["figures"] if f["key"]}
+    assert keys == {"complete", "partial", "empty", "large", "cold"}
     batch = sections["batch"]["data"]
     assert set(batch["workers"]) == {"1", "2"}
     for data in batch["workers"].values():
@@ -49,3 +67,24 @@ def test_unknown_sections_are_refused(capsys: pytest.CaptureFixture[str]) -> Non
         run(["--quick", "--only", "decide,nonsense"])
     assert stopped.value.code == 2
     assert "unknown section(s): nonsense" in capsys.readouterr().err
+
+
+def test_a_verdict_disagreement_with_zen_stops_the_run() -> None:
+    """ZEN's verdicts are compared before timing; a difference raises ``Disagreement``."""
+    policy = load_policy("esi")
+    generator = CaseGenerator(policy, seed=5)
+    cases = [Case(f"c{n}", generator.facts("deny"), policy.id) for n in range(5)]
+    peer = ZenPeer(policy)
+    decider = Decider(policy)
+    _checked(policy, decider, peer, cases)  # agree: no exception
+    wrong = {case.id: "approve" for case in cases}
+    assert agreement(peer, wrong, cases) == [case.id for case in cases]
+
+    class Lying(Decider):
+        """A decider whose verdicts are all flipped to approve."""
+
+        def decide(self, case: Case, **options: object) -> Any:
+            return replace(super().decide(case), verdict="approve")
+
+    with pytest.raises(Disagreement, match="disagree on 5 complete case"):
+        _checked(policy, Lying(policy), peer, cases)

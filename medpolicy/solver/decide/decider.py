@@ -14,34 +14,38 @@ lock (``guard.py``), so calls are serialized; each call is bounded by
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
 from threading import RLock
-from typing import Any, TypeVar
-
-import clingo
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from medpolicy.errors import SolverError
 from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
 from medpolicy.logic.outcomes import no_match_outcome
-from medpolicy.solver.control import DEFAULT_TIME_LIMIT, SymbolIndex, new_control, solve_models
+from medpolicy.solver.decide.evaluate import Consequences, Evaluator
 from medpolicy.solver.decide.guard import guarded
-from medpolicy.solver.decide.missing import Candidate, MissingSolver
-from medpolicy.solver.decide.pathways import PathwaySolver, Route
-from medpolicy.solver.decide.relevance import RelevanceSolver
-from medpolicy.solver.decide.request import DocumentationRequest, NeedMaker, build_request
+from medpolicy.solver.decide.reading import CaseReader
 from medpolicy.solver.decide.result import (
     CriterionState,
     CriterionStatus,
     Decision,
-    FactValue,
     MissingSet,
     PolicyRef,
     Reason,
+    Request,
     RowStatus,
 )
+from medpolicy.solver.limits import DEFAULT_TIME_LIMIT
 from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Case, Outcome, Policy
+
+if TYPE_CHECKING:  # clingo and the search modules load with the first solve, not before
+    import clingo
+
+    from medpolicy.solver.control import SymbolIndex
+    from medpolicy.solver.decide.missing import Candidate, MissingSolver
+    from medpolicy.solver.decide.pathways import PathwaySolver, Route
+    from medpolicy.solver.decide.relevance import RelevanceSolver
+    from medpolicy.solver.decide.request import DocumentationRequest, NeedMaker
 
 T = TypeVar("T")
 
@@ -54,21 +58,7 @@ def engine_versions() -> tuple[tuple[str, str], ...]:
         ours = metadata.version("medpolicy")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         ours = "0+unknown"
-    return (("medpolicy", ours), ("clingo", clingo.__version__))
-
-
-@dataclass
-class Consequences:
-    """What holds in some completion of a case (clingo's brave consequences)."""
-
-    outcomes: set[str] = field(default_factory=set)
-    met: set[int] = field(default_factory=set)
-    unmet: set[int] = field(default_factory=set)
-    match: set[int] = field(default_factory=set)
-    miss: set[int] = field(default_factory=set)
-    decisive: set[int] = field(default_factory=set)
-    idle: set[int] = field(default_factory=set)
-    fallback: bool = False
+    return (("medpolicy", ours), ("clingo", metadata.version("clingo")))
 
 
 class Decider:
@@ -82,6 +72,7 @@ class Decider:
         time_limit: float = DEFAULT_TIME_LIMIT,
         verify: bool = False,
         max_pathways: int = DEFAULT_MAX_PATHWAYS,
+        fast_path: bool = True,
     ) -> None:
         if max_alternatives < 1 or max_pathways < 1:
             raise ValueError("max_alternatives and max_pathways must be at least 1")
@@ -92,19 +83,13 @@ class Decider:
         self.verify = verify
         self._lock = RLock()
         self.table = CompiledTable(policy)
-        ctl = new_control("--enum-mode=brave", "--models=0")
-        with ctl.backend() as backend:
-            self.table.emit_decide(backend)
-        ctl.add("base", [], encoding("decide.lp"))
-        ctl.ground([("base", [])])
-        self.ctl = ctl
-        self._val = literal_map(ctl, "val", 2)
-        self._rejected = next(
-            (a.literal for a in ctl.symbolic_atoms.by_signature("rejected", 0)), None
-        )
-        self._shown = SymbolIndex(self._shown_atoms(ctl))
+        #: The complete-case fast path (``evaluate.py``); None when turned off.
+        self.evaluator = Evaluator(self.table) if fast_path else None
+        #: How many consequences the fast path gave, and how many a solve gave.
+        self.fast_calls = 0
+        self.solved_calls = 0
+        self._reader = CaseReader(self.table)
         self._engine = engine_versions()
-        self._need = NeedMaker(self.table)
         users: dict[int, list[int]] = {}
         for r, closure in enumerate(self.table.criterion_closure):
             for c in closure:
@@ -117,6 +102,40 @@ class Decider:
         self._policy_ref = PolicyRef(
             policy.id, policy.version, policy.sha256, policy.layer_ids, _row_layers(policy)
         )
+
+    @cached_property
+    def _need(self) -> NeedMaker:
+        from medpolicy.solver.decide.request import NeedMaker
+
+        return NeedMaker(self.table)
+
+    @cached_property
+    def ctl(self) -> clingo.Control:
+        """``decide.lp`` grounded with the table, on first use (complete cases need none)."""
+        from medpolicy.solver.control import new_control
+
+        ctl = new_control("--enum-mode=brave", "--models=0")
+        with ctl.backend() as backend:
+            self.table.emit_decide(backend)
+        ctl.add("base", [], encoding("decide.lp"))
+        ctl.ground([("base", [])])
+        return ctl
+
+    @cached_property
+    def _val(self) -> Mapping[tuple[int, ...], int]:
+        return literal_map(self.ctl, "val", 2)
+
+    @cached_property
+    def _rejected(self) -> int | None:
+        return next(
+            (a.literal for a in self.ctl.symbolic_atoms.by_signature("rejected", 0)), None
+        )
+
+    @cached_property
+    def _shown(self) -> SymbolIndex[tuple[str, int | str]]:
+        from medpolicy.solver.control import SymbolIndex
+
+        return SymbolIndex(self._shown_atoms(self.ctl))
 
     @staticmethod
     def _shown_atoms(ctl: clingo.Control) -> dict[clingo.Symbol, tuple[str, int | str]]:
@@ -133,16 +152,22 @@ class Decider:
     @cached_property
     def missing_solver(self) -> MissingSolver:
         """The optimisation program of counterfactuals, grounded on first use."""
+        from medpolicy.solver.decide.missing import MissingSolver
+
         return MissingSolver(self.table, self.time_limit, oracle=self)
 
     @cached_property
     def pathway_solver(self) -> PathwaySolver:
         """The maximal-box enumeration, grounded on first use (only pends need it)."""
+        from medpolicy.solver.decide.pathways import PathwaySolver
+
         return PathwaySolver(self.table, self.time_limit)
 
     @cached_property
     def relevance_solver(self) -> RelevanceSolver:
         """The two-completion program, grounded on first use (only pends need it)."""
+        from medpolicy.solver.decide.relevance import RelevanceSolver
+
         return RelevanceSolver(self.table, self.time_limit)
 
     # -- solving -------------------------------------------------------------
@@ -152,7 +177,21 @@ class Decider:
 
     @guarded
     def consequences(self, known: Mapping[int, int]) -> Consequences:
-        """Brave consequences of the case: what holds in some completion."""
+        """Brave consequences of the case: what holds in some completion.
+
+        When the known facts settle every criterion and row (three-valued
+        evaluation), every completion agrees, and the fast path gives the
+        consequences without a solve.
+        """
+        evaluator = self.evaluator
+        if evaluator is not None:
+            settled = evaluator.consequences(known)
+            if settled is not None:
+                self.fast_calls += 1
+                return settled
+        self.solved_calls += 1
+        from medpolicy.solver.control import solve_models
+
         # Brave mode: each model adds consequences; the last one holds them all.
         store: list[Sequence[clingo.Symbol]] = [[]]
 
@@ -191,6 +230,8 @@ class Decider:
         def first(model: clingo.Model) -> bool:
             found.append(read(model))
             return False
+
+        from medpolicy.solver.control import solve_models
 
         # Brave mode reports consequences, not assignments: enumerate plainly here.
         config: Any = self.ctl.configuration.solve
@@ -254,13 +295,13 @@ class Decider:
         max_pathways: int | None = None,
     ) -> Decision:
         """The exact verdict on ``case``, its reasons and, for a pend, the documentation request."""
-        known = self.table.known_values(case)
-        self._need.service = case.service_date
+        known, facts = self._reader.read(case)
         cons = self.consequences(known)
         undetermined = len(cons.outcomes) > 1
         verdict: Outcome = "pend" if undetermined else _only(cons.outcomes)
-        request = DocumentationRequest()
+        request = _NO_REQUEST
         if undetermined:
+            self._need.service = case.service_date
             request = self.documentation_request(
                 known, "approve" in cons.outcomes,
                 max_alternatives or self.max_alternatives, max_pathways or self.max_pathways,
@@ -272,7 +313,7 @@ class Decider:
             reasons=self._reasons(cons, verdict, undetermined),
             criteria=self._criteria(cons),
             rows=self._rows(cons),
-            facts=self._facts(case),
+            facts=facts,
             missing=request.missing,
             undetermined=undetermined,
             engine=self._engine,
@@ -291,6 +332,8 @@ class Decider:
         max_pathways: int, open_rows: Iterable[int] | None = None,
     ) -> DocumentationRequest:
         """Missing sets, pathways, the factored request, relevant facts and the next question."""
+        from medpolicy.solver.decide.request import build_request
+
         routes: list[Route] = []
         if approvable:
             solver = self.pathway_solver
@@ -346,6 +389,8 @@ class Decider:
         Each is sound (checked against the decide program); where values of
         two facts interact each working assignment is its own route.
         """
+        from medpolicy.solver.decide.pathways import Route
+
         found, exact = self.missing_solver.solve(known)
         routes: list[Route] = []
         for candidate in sorted(found, key=self._candidate_key):
@@ -363,7 +408,7 @@ class Decider:
         ``Need.current`` naming the old value, together with any unknown facts
         to document. Empty when no change can lead to approval.
         """
-        known = self.table.known_values(case)
+        known = self._reader.known(case)
         self._need.service = case.service_date
         return tuple(self.missing_sets(known, cap or self.max_alternatives, allow_change=True))
 
@@ -421,8 +466,8 @@ class Decider:
                 row.sources,
                 certain=not undetermined and r not in cons.idle,
             )
-            for r, row in enumerate(rows)
-            if r in cons.decisive and row.outcome in wanted
+            for r, row in ((r, rows[r]) for r in sorted(cons.decisive))
+            if row.outcome in wanted
         ]
         fallback = no_match_outcome(self.policy.otherwise)
         if cons.fallback and fallback in wanted:
@@ -444,7 +489,6 @@ class Decider:
     @cached_property
     def _status_objects(self) -> tuple[
         list[dict[str, CriterionStatus]], list[dict[tuple[str, str], RowStatus]],
-        list[tuple[FactValue | None, FactValue]],
     ]:
         """Every status object a table can report, built once (decide only looks them up)."""
         criteria = [
@@ -458,12 +502,7 @@ class Decider:
              for decisive in ("always", "sometimes", "never")}
             for row in self.policy.rows
         ]
-        facts = [
-            (FactValue(f.name, f.default, "default") if f.default is not None else None,
-             FactValue(f.name, None, "unknown"))
-            for f in self.policy.facts
-        ]
-        return criteria, rows, facts
+        return criteria, rows
 
     def _criteria(self, cons: Consequences) -> tuple[CriterionStatus, ...]:
         users = self._criterion_users
@@ -484,25 +523,18 @@ class Decider:
 
     def _rows(self, cons: Consequences) -> tuple[RowStatus, ...]:
         objects = self._status_objects[1]
-        result = []
-        for r in range(len(objects)):
-            state = ("open" if r in cons.miss else "matched") if r in cons.match else "excluded"
+        result = list(self._excluded_rows)  # every row not matched is excluded and never decides
+        for r in cons.match:
+            state = "open" if r in cons.miss else "matched"
             decisive = (
                 ("sometimes" if r in cons.idle else "always") if r in cons.decisive else "never"
             )
-            result.append(objects[r][(state, decisive)])
+            result[r] = objects[r][(state, decisive)]
         return tuple(result)
 
-    def _facts(self, case: Case) -> tuple[FactValue, ...]:
-        objects = self._status_objects[2]
-        documented = case.facts
-        result = []
-        for fact, (default, unknown) in zip(self.policy.facts, objects, strict=True):
-            if fact.name in documented:
-                result.append(FactValue(fact.name, documented[fact.name], "documented"))
-            else:
-                result.append(default or unknown)
-        return tuple(result)
+    @cached_property
+    def _excluded_rows(self) -> tuple[RowStatus, ...]:
+        return tuple(statuses[("excluded", "never")] for statuses in self._status_objects[1])
 
 
 def _boxes(assignments: list[dict[int, int]]) -> list[dict[int, frozenset[int]]]:
@@ -527,6 +559,21 @@ def _completion(model: clingo.Model) -> dict[int, int]:
         for sym in model.symbols(atoms=True)
         if sym.name == "val" and len(sym.arguments) == 2
     }
+
+
+class _NoRequest:
+    """What a decided (not pending) case asks for: nothing (``DocumentationRequest()``)."""
+
+    missing: tuple[MissingSet, ...] = ()
+    missing_omitted = 0
+    pathways: tuple[Any, ...] = ()
+    pathways_omitted = 0
+    request = Request()
+    relevant: tuple[str, ...] = ()
+    next_question = None
+
+
+_NO_REQUEST: Any = _NoRequest()
 
 
 def _only(outcomes: set[str]) -> Outcome:
