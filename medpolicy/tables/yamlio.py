@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -103,9 +105,14 @@ class Document:
                 break
             seen += 1
             index = span.start + i + 1
-        line = self.text.count("\n", 0, index) + 1
-        column = index - (self.text.rfind("\n", 0, index) + 1) + 1
-        return line, column
+        starts = self._line_starts
+        line = bisect_right(starts, index)
+        return line, index - starts[line - 1] + 1
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        """Offsets where each line begins (one scan, then a bisection per position)."""
+        return [0, *(m.end() for m in re.finditer("\n", self.text))]
 
 
 def _span(node: Node) -> Span:
@@ -240,8 +247,12 @@ def _json_tabs_to_spaces(text: str) -> str:
 def parse_text(text: str, file: str = "<memory>") -> Document:
     """Parse YAML (or JSON) text into a Document; raises LoadError."""
     source = _json_tabs_to_spaces(text) if file.endswith(".json") else text
+    from medpolicy.tables.yamlfast import fast_load  # needs StrictLoader, defined above
+
+    done, root = fast_load(source)
     try:
-        root = yaml.load(source, Loader=StrictLoader)  # a SafeLoader subclass
+        if not done:
+            root = yaml.load(source, Loader=StrictLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         raise LoadError(plain_problem(error, file)) from None
     except RecursionError:
