@@ -145,9 +145,12 @@ class JsonLinesParser:
             ) from None
         except _DuplicateKey as error:
             raise _problem(self.source, line, f"duplicate key '{error.key}'") from None
-        problem = _bad_text(data)
-        if problem is not None:
-            raise _problem(self.source, line, problem)
+        # Without a backslash every decoded text is a slice of the line itself: one
+        # search over the line stands for a walk over every key and text.
+        if "\\" in text or bad_character(text) is not None:
+            problem = _bad_text(data)
+            if problem is not None:
+                raise _problem(self.source, line, problem)
         if not isinstance(data, dict):
             raise _problem(
                 self.source,

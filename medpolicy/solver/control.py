@@ -72,8 +72,11 @@ def solve_models(
     on_model: Callable[[clingo.Model], bool],
     time_limit: float,
     what: str,
+    on_core: Callable[[Sequence[int]], None] | None = None,
 ) -> clingo.SolveResult:
     """Solve, calling ``on_model`` per model until it returns False; interrupt after the limit.
+
+    ``on_core``, if given, receives the assumptions that make an unsatisfiable solve so.
 
     The solve gets at most what is left of the command's time budget
     (``medpolicy.budget``); running out of that budget raises ``TimeLimitError``.
@@ -90,7 +93,11 @@ def solve_models(
         return False
 
     try:
-        result: clingo.SolveResult = ctl.solve(assumptions=list(assumptions), on_model=callback)
+        result: clingo.SolveResult = (
+            ctl.solve(assumptions=list(assumptions), on_model=callback)
+            if on_core is None
+            else ctl.solve(assumptions=list(assumptions), on_model=callback, on_core=on_core)
+        )
     finally:
         _WATCHDOG.disarm(token)
     if result.interrupted and not enough[0]:

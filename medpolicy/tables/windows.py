@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 
 from medpolicy.tables.calendar import UNITS, Unit
@@ -39,5 +40,17 @@ def windows(policy: Policy) -> dict[str, Unit]:
 
 
 def uses_windows(policy: Policy) -> bool:
-    """The table reads some date through a window function (cases need a service date)."""
-    return bool(windows(policy))
+    """The table reads some date through a window function (cases need a service date).
+
+    Asked once per case read: remembered per table (by identity, while it lives).
+    """
+    known = _USES.get(id(policy))
+    if known is not None and known[0]() is policy:
+        return known[1]
+    answer = bool(windows(policy))
+    key = id(policy)
+    _USES[key] = (weakref.ref(policy, lambda _ref: _USES.pop(key, None)), answer)
+    return answer
+
+
+_USES: dict[int, tuple[weakref.ref[Policy], bool]] = {}

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -112,9 +113,14 @@ class Document:
                 break
             seen += 1
             index = span.start + i + 1
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
-        return line, column
+        starts = self._line_starts
+        line = bisect_right(starts, index)
+        return line, index - starts[line - 1] + 1
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        """Offsets where each line begins (one scan, then a bisection per position)."""
+        return [0, *(m.end() for m in re.finditer("\n", self.text))]
 
 
 def _span(node: Node) -> Span:
@@ -223,54 +229,6 @@ for _tag, _pattern, _first in (
     )
 
 
-def _fast_loader() -> type | None:
-    """``StrictLoader``'s constructors and resolvers over libyaml's parser, when PyYAML has it.
-
-    Only the parsing moves to C; every constructor (spans, duplicate keys,
-    checked strings and numbers) is ``StrictLoader``'s own.
-    """
-    if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - PyYAML without libyaml
-        return None
-    from yaml import cyaml
-    from yaml.resolver import Resolver
-
-    c_parser: Any = cyaml.CParser  # type: ignore[attr-defined]
-
-    def __init__(self: Any, stream: str) -> None:
-        c_parser.__init__(self, stream)
-        yaml.constructor.SafeConstructor.__init__(self)
-        Resolver.__init__(self)
-
-    own = {name: value for name, value in vars(StrictLoader).items()
-           if not name.startswith("__")}
-    return type("FastStrictLoader", (c_parser, yaml.constructor.SafeConstructor, Resolver),
-                {**own, "__init__": __init__})
-
-
-_FAST_LOADER = _fast_loader()
-
-
-def _load(source: str) -> object:
-    """The YAML document: parsed by libyaml where that is sure to read it as PyYAML does.
-
-    libyaml reads plain ASCII text without tabs or control characters as
-    PyYAML does (it is laxer with tabs, and counts marks in bytes); anything
-    else, and any text libyaml refuses, goes to the pure-Python
-    ``StrictLoader``, whose errors are the ones users see.
-    """
-    if (_FAST_LOADER is not None and source.isascii() and "\t" not in source
-            and not _CONTROL.search(source)):
-        try:
-            return yaml.load(source, Loader=_FAST_LOADER)  # a SafeConstructor
-        except Exception:  # the Python loader reports it exactly
-            pass
-    return yaml.load(source, Loader=StrictLoader)  # a SafeLoader subclass
-
-
-#: Characters PyYAML's reader refuses (``yaml.reader.Reader.NON_PRINTABLE``).
-_CONTROL = yaml.reader.Reader.NON_PRINTABLE
-
-
 #: (words in PyYAML's problem, more words it must contain, plain message,
 #: whether to point at where the construct started rather than where it broke)
 def _line_column(text: str, index: int) -> tuple[int, int]:
@@ -297,8 +255,12 @@ def _json_tabs_to_spaces(text: str) -> str:
 def parse_text(text: str, file: str = "<memory>") -> Document:
     """Parse YAML (or JSON) text into a Document; raises LoadError."""
     source = _json_tabs_to_spaces(text) if file.endswith(".json") else text
+    from medpolicy.tables.yamlfast import fast_load  # needs StrictLoader, defined above
+
+    done, root = fast_load(source)
     try:
-        root = _load(source)
+        if not done:
+            root = yaml.load(source, Loader=StrictLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         raise LoadError(plain_problem(error, file)) from None
     except RecursionError:

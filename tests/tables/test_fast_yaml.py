@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from medpolicy.tables import yamlio
-from medpolicy.tables.yamlio import StrictLoader, YamlList, YamlMap, parse_text
+from medpolicy.tables.yamlio import YamlList, YamlMap, parse_text
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted([*ROOT.joinpath("medpolicy/tables/library").glob("*.yaml"),
@@ -24,15 +23,6 @@ def _shape(value: Any) -> Any:
     if isinstance(value, YamlList):
         return (value.span, list(value.item_spans), [_shape(v) for v in value])
     return (type(value), value)
-
-
-@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
-def test_libyaml_gives_the_same_document_and_spans(path: Path) -> None:
-    """Bundled tables and examples: the same values and spans as the pure-Python loader."""
-    text = path.read_text(encoding="utf-8")
-    assert yamlio._FAST_LOADER is not None
-    fast = yaml.load(text, Loader=yamlio._FAST_LOADER)
-    assert _shape(fast) == _shape(yaml.load(text, Loader=StrictLoader))
 
 
 def test_tabs_and_errors_are_pyyaml_s() -> None:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # clingo and the search modules load with the first solve, no
 
     from medpolicy.solver.control import SymbolIndex
     from medpolicy.solver.decide.missing import Candidate, MissingSolver
+    from medpolicy.solver.decide.oracle import DecideOracle
     from medpolicy.solver.decide.pathways import PathwaySolver, Route
     from medpolicy.solver.decide.relevance import RelevanceSolver
     from medpolicy.solver.decide.request import DocumentationRequest, NeedMaker
@@ -244,18 +245,25 @@ class Decider:
 
     # -- the oracle of the lazy missing-facts search ---------------------------
 
+    @cached_property
+    def _oracle(self) -> DecideOracle | None:
+        """The decide program as the lazy search's oracle (None when nothing rejects)."""
+        if self._rejected is None:
+            return None
+        from medpolicy.solver.decide.oracle import DecideOracle
+
+        return DecideOracle(self.ctl, self._val, self._rejected, self.time_limit)
+
     @guarded
     def counterexample(self, fixed: Mapping[int, int]) -> dict[int, int] | None:
         """A complete case extending ``fixed`` that is not approved, if there is one."""
-        if self._rejected is None:
-            return None
-        return self._first_model([*self.assumptions(fixed), self._rejected], _completion)
+        return None if self._oracle is None else self._oracle.counterexample(fixed)
 
     def box_counterexample(
         self, known: Mapping[int, int], box: Mapping[int, frozenset[int]]
     ) -> dict[int, int] | None:
         """A complete case in ``box`` (and extending ``known``) that is not approved, if any."""
-        if self._rejected is None:
+        if self._oracle is None:
             return None
         excluded = [
             -self._val[(f, v)]
@@ -263,26 +271,15 @@ class Decider:
             for v in self.table.domains[f].indices()
             if v not in values
         ]
-        return self._first_model(
-            [*self.assumptions(known), *excluded, self._rejected], _completion)
+        return self._oracle.box_counterexample(known, excluded)
 
     @guarded
     def rejected_box(self, case: Mapping[int, int]) -> dict[int, frozenset[int]]:
-        """A box of complete cases, all rejected, around the rejected complete ``case``.
-
-        Facts are freed one by one while no completion of the box is approved,
-        so the box is as general as this greedy order allows.
-        """
-        box = dict(case)
-        if self._rejected is None:
+        """A box of complete cases, all rejected, around the rejected complete ``case``
+        (subset-minimal in the facts it fixes; see ``oracle.py``)."""
+        if self._oracle is None:
             raise SolverError("rejected_box needs a table that can reject")
-        for fact in sorted(case):
-            trial = {f: v for f, v in box.items() if f != fact}
-            approved = self._first_model([*self.assumptions(trial), -self._rejected],
-                                         lambda _model: True)
-            if approved is None:
-                box = trial
-        return {f: frozenset([v]) for f, v in box.items()}
+        return self._oracle.rejected_box(case)
 
     # -- deciding ------------------------------------------------------------
 
@@ -551,14 +548,6 @@ def _boxes(assignments: list[dict[int, int]]) -> list[dict[int, frozenset[int]]]
         return [{f: frozenset(vs) for f, vs in union.items()}]
     return [{f: frozenset([v]) for f, v in a} for a in sorted(distinct)]
 
-
-def _completion(model: clingo.Model) -> dict[int, int]:
-    """The complete case of a decide model (val/2 is not shown: read atoms structurally)."""
-    return {
-        sym.arguments[0].number: sym.arguments[1].number
-        for sym in model.symbols(atoms=True)
-        if sym.name == "val" and len(sym.arguments) == 2
-    }
 
 
 class _NoRequest:

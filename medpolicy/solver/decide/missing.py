@@ -24,6 +24,11 @@ with the decide program (an oracle); turn each counterexample, a rejected
 complete case, into a box by freeing its facts while the box stays rejected;
 repeat until every answer checks. Boxes are facts about the table, not the
 case, so they are kept for the next cases.
+
+The lazy search is incremental on one grounded program (multi-shot): a new
+box is added to the grounded Control as a ground constraint over the
+program's own ``pick/2`` atoms (``add_box``), never by grounding the program
+again, so a case costs solves, not rebuilds.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from medpolicy.errors import SolverError, TooComplexError
 from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
 from medpolicy.logic.dnf import Box
 from medpolicy.solver.control import SymbolIndex, new_control, solve_models
+from medpolicy.solver.decide.oracle import rejection_boxes
 
 #: Optimal models enumerated on the fast path before switching to projection.
 MODEL_CAP = 512
@@ -82,19 +88,16 @@ class MissingSolver:
         self.table = table
         self.time_limit = time_limit
         self.oracle = oracle
-        try:
-            self.boxes: list[Box] = table.rejection_boxes()
-            self.lazy = False
-        except TooComplexError:
-            self.boxes = []
-            self.lazy = True
+        boxes = rejection_boxes(table)
+        self.lazy = boxes is None
+        self.boxes: list[Box] = boxes or []
         self._build()
 
     def _build(self) -> None:
         """Ground the program over the current boxes and read its literals."""
-        self.__dict__.pop("projected", None)
         self.ctl = self._ground("", "--project=no")
         ctl = self.ctl
+        self._pick = literal_map(ctl, "pick", 2)
         given = literal_map(ctl, "given", 2)
         self._chosen = {k[0]: v for k, v in literal_map(ctl, "chosen", 1).items()}
         self._changed = {k[0]: v for k, v in literal_map(ctl, "changed", 1).items()}
@@ -172,8 +175,22 @@ class MissingSolver:
                 raise SolverError(
                     f"the search for missing documentation took longer than its time limit "
                     f"of {self.time_limit:g} s; raise the limit or simplify the table")
-            self.boxes.append(box)
-            self._build()
+            self.add_box(box)
+
+    def add_box(self, box: Box) -> None:
+        """Add one rejection box to the grounded program(s) without grounding them again.
+
+        The box is excluded when some fact it restricts is picked with a value
+        outside it: a fresh atom ``killed`` derived from those ``pick`` atoms,
+        and the constraint ``:- not killed``, the ground form of the rules of
+        ``missing.lp`` for one blocker.
+        """
+        self.boxes.append(box)
+        controls = [(self.ctl, self._pick)]
+        if "projected" in self.__dict__:
+            controls.append((self.projected, literal_map(self.projected, "pick", 2)))
+        for ctl, pick in controls:
+            _add_box(ctl, pick, box, self.table)
 
     def _refute(self, known: Mapping[int, int], found: Mapping[Candidate, list[Assignment]]
                 ) -> Box | None:
@@ -293,6 +310,17 @@ class MissingSolver:
         finally:
             config.opt_mode = "optN"
         return seen
+
+
+def _add_box(ctl: clingo.Control, pick: Mapping[tuple[int, ...], int], box: Box,
+             table: CompiledTable) -> None:
+    with ctl.backend() as backend:
+        killed = backend.add_atom()
+        for fact, allowed in box.items():
+            for value in table.domains[fact].indices():
+                if value not in allowed:
+                    backend.add_rule([killed], [pick[(fact, value)]])
+        backend.add_rule([], [-killed])
 
 
 def _shown_index(ctl: clingo.Control) -> SymbolIndex[tuple[str, int, int]]:

@@ -26,6 +26,7 @@ from medpolicy.errors import TooComplexError
 from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
 from medpolicy.logic.dnf import Box
 from medpolicy.solver.control import SymbolIndex, new_control, solve_models
+from medpolicy.solver.decide.oracle import rejection_boxes
 
 #: Maximal boxes enumerated for one case before giving up on the table.
 ENUMERATION_CAP = 5000
@@ -49,12 +50,10 @@ class PathwaySolver:
     def __init__(self, table: CompiledTable, time_limit: float) -> None:
         self.table = table
         self.time_limit = time_limit
-        try:
-            self.boxes: list[Box] = table.rejection_boxes()
-            self.lazy = False
-        except TooComplexError:
-            self.boxes = []
-            self.lazy = True
+        boxes = rejection_boxes(table)
+        self.lazy = boxes is None
+        self.boxes: list[Box] = boxes or []
+        if self.lazy:
             return
         self._build()
 

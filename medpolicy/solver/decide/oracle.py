@@ -1,0 +1,121 @@
+"""The decide program as the oracle of the lazy missing-set search.
+
+The lazy search (``missing.py``) asks two things of a table it cannot expand
+into rejection boxes: a rejected complete case extending some fixed values
+(a counterexample), and a box of rejected complete cases around one such
+case. Both are solves on the Decider's grounded decide program with the case
+as assumptions.
+
+The box is found from an unsatisfiable core: "some completion of this case
+is approved" fails, and clingo names the fact values the failure rests on;
+only those facts are then freed one by one (each a solve) while the box
+stays rejected. The box is subset-minimal in the facts it fixes, as freeing
+every fact one by one would give, at a few solves instead of one per fact.
+Completions are read through the ``val/2`` literals (``Model.is_true``),
+never by listing every atom of a large model.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import clingo
+
+from medpolicy.errors import TooComplexError
+from medpolicy.logic.compiler import CompiledTable
+from medpolicy.logic.dnf import Box
+from medpolicy.solver.control import solve_models
+
+Completion = dict[int, int]
+
+
+class DecideOracle:
+    """Counterexamples and rejected boxes on one grounded decide program."""
+
+    def __init__(self, ctl: clingo.Control, val: Mapping[tuple[int, ...], int],
+                 rejected: int, time_limit: float) -> None:
+        self._ctl = ctl
+        self._val = val
+        self._rejected = rejected
+        self._time_limit = time_limit
+        self._items = [(f, v, lit) for (f, v), lit in val.items()]
+        self._by_literal = {lit: f for (f, _), lit in val.items()}
+
+    def _assumptions(self, known: Mapping[int, int]) -> list[int]:
+        return [self._val[(f, v)] for f, v in known.items()]
+
+    def _completion(self, model: clingo.Model) -> Completion:
+        return {f: v for f, v, lit in self._items if model.is_true(lit)}
+
+    def _solve(self, assumptions: list[int]) -> tuple[Completion | None, list[int]]:
+        """The first model's completion (None when unsatisfiable) and the core if none."""
+        found: list[Completion] = []
+        core: list[int] = []
+
+        def first(model: clingo.Model) -> bool:
+            found.append(self._completion(model))
+            return False
+
+        def keep_core(literals: Sequence[int]) -> None:
+            core.extend(literals)
+
+        # The decide Control enumerates bravely by default: plain enumeration here.
+        config: Any = self._ctl.configuration.solve
+        config.enum_mode = "auto"
+        try:
+            solve_models(self._ctl, assumptions, first, self._time_limit,
+                         "a check of the table", on_core=keep_core)
+        finally:
+            config.enum_mode = "brave"
+        return (found[0] if found else None), core
+
+    def counterexample(self, fixed: Mapping[int, int]) -> Completion | None:
+        """A complete case extending ``fixed`` that is not approved, if there is one."""
+        return self._solve([*self._assumptions(fixed), self._rejected])[0]
+
+    def box_counterexample(self, known: Mapping[int, int], excluded: list[int]
+                           ) -> Completion | None:
+        """A rejected complete case extending ``known`` under the extra assumptions."""
+        return self._solve([*self._assumptions(known), *excluded, self._rejected])[0]
+
+    def _rejecting_facts(self, fixed: Mapping[int, int]
+                         ) -> frozenset[int] | None:
+        """Facts of ``fixed`` that alone force rejection (a core);
+        None if some completion approves."""
+        approved, core = self._solve([*self._assumptions(fixed), -self._rejected])
+        if approved is not None:
+            return None
+        return frozenset(self._by_literal[lit] for lit in core if lit in self._by_literal)
+
+    def rejected_box(self, case: Mapping[int, int]) -> dict[int, frozenset[int]]:
+        """A box of complete cases, all rejected, around the rejected complete ``case``."""
+        facts = self._rejecting_facts(case)
+        if facts is None:
+            raise ValueError("rejected_box needs a rejected complete case")
+        for fact in sorted(facts):
+            if fact not in facts:
+                continue
+            smaller = self._rejecting_facts({f: case[f] for f in facts if f != fact})
+            if smaller is not None:
+                facts = smaller
+        return {f: frozenset([case[f]]) for f in sorted(facts)}
+
+
+_BOXES: weakref.WeakKeyDictionary[CompiledTable, list[Box] | None] = weakref.WeakKeyDictionary()
+
+
+def rejection_boxes(table: CompiledTable) -> list[Box] | None:
+    """The table's rejection boxes, None when they are too many (found lazily instead).
+
+    Computed once per table: the missing-set and the pathway search share them,
+    and finding out that a table is too large for the DNF costs seconds.
+    """
+    if table not in _BOXES:
+        try:
+            _BOXES[table] = table.rejection_boxes()
+        except TooComplexError:
+            _BOXES[table] = None
+    boxes = _BOXES[table]
+    return None if boxes is None else list(boxes)
