@@ -25,7 +25,7 @@ from benchmarks.report import Section, print_table, write_json
 from medpolicy.tables.loader import load_policy
 from medpolicy.tables.model import Policy
 
-SECTIONS = ("peers", "decide", "baselines", "scaling", "batch", "scale", "cold")
+SECTIONS = ("peers", "decide", "baselines", "scaling", "batch", "scale", "perfscale", "cold")
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
 
 
@@ -57,6 +57,7 @@ def _sections(
 ) -> dict[str, Callable[[], Section]]:
     from benchmarks.inprocess import baselines_section, decide_section
     from benchmarks.peers import peers_section
+    from benchmarks.perfscale import perfscale_section
     from benchmarks.processes import batch_section, cold_section
     from benchmarks.scale_bench import scale_section
     from benchmarks.scaling import scaling_section
@@ -70,6 +71,7 @@ def _sections(
         "scaling": lambda: scaling_section(policy, sizes, seed),
         "batch": lambda: batch_section(policy, sizes, seed, work),
         "scale": lambda: scale_section(policy, sizes, seed, work),
+        "perfscale": lambda: perfscale_section(quick=sizes is QUICK),
         "cold": lambda: cold_section(sizes),
     }
     for name, maker in REGISTERED.items():
