@@ -131,11 +131,9 @@ class SymbolIndex(Generic[T]):
 
     def lookup(self, symbols: Sequence[clingo.Symbol]) -> list[T]:
         """The payloads of the symbols that the index knows."""
-        items = self._items
-        key = self._key
-        found = []
-        for symbol in symbols:
-            value = items.get(key(symbol))
-            if value is not None:
-                found.append(value)
-        return found
+        get = self._items.get
+        if self._packed:  # one dict lookup per symbol, no call into the C library
+            found = [get(symbol._rep) for symbol in symbols]
+        else:
+            found = [get(symbol) for symbol in symbols]
+        return [value for value in found if value is not None]

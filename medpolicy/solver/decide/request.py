@@ -98,13 +98,14 @@ def factor(pathways: Sequence[Pathway]) -> Request:
     """Items every pathway shares (same fact, same values), and what each adds to them."""
     if not pathways:
         return Request()
-    common = [n for n in pathways[0].needs if all(n in p.needs for p in pathways[1:])]
+    shared = set(pathways[0].needs).intersection(*(p.needs for p in pathways[1:]))
+    common = tuple(n for n in pathways[0].needs if n in shared)
     rest = tuple(
         option
-        for option in (tuple(n for n in p.needs if n not in common) for p in pathways)
+        for option in (tuple(n for n in p.needs if n not in shared) for p in pathways)
         if option
     )
-    return Request(tuple(common), rest)
+    return Request(common, rest)
 
 
 def next_question(
