@@ -15,9 +15,10 @@ t1 - 1, each ti and each ti + 1 hit every non-empty piece inside the range.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from medpolicy.tables.expr import (
     And,
@@ -306,3 +307,28 @@ def decisive_rows(policy: Policy, values: Assignment) -> set[str]:
         return {matching[0].id}
     best = max(OUTCOME_RANK[row.outcome] for row in matching)
     return {row.id for row in matching if OUTCOME_RANK[row.outcome] == best}
+
+
+def check_missing_sets(policy: Policy, case_facts: Assignment, decision: Any,
+                       fillings: Callable[[Any], Iterable[Assignment]],
+                       *, minimal: bool = False) -> None:
+    """Assert a decision's missing sets against brute force.
+
+    Empty unless the case pends and some completion approves; else every
+    alternative, filled in with each of ``fillings(alternative)``, always
+    approves, costs the optimum, and (``minimal``) drops no fact and still
+    works; together they are exactly the optimal fact sets.
+    """
+    base = known(policy, case_facts)
+    if decision.verdict != "pend" or "approve" not in outcomes(policy, base):
+        assert decision.missing == ()
+        return
+    best, optimal = optimal_sets(policy, case_facts)
+    for alternative in decision.missing:
+        for filling in fillings(alternative):
+            assert always_approves(policy, {**base, **filling}), filling
+        if minimal:
+            for dropped in alternative.facts:
+                assert not working(policy, base, sorted(alternative.facts - {dropped}))
+        assert alternative.cost == best
+    assert {a.facts for a in decision.missing} == optimal
