@@ -18,6 +18,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from medpolicy.tables.expr import (
@@ -123,6 +124,7 @@ def months_by_hand(day: date, months: int) -> date:
     return date(year, month, day.day)
 
 
+@cache  # pure, and recomputed for every completion and comparison otherwise
 def window_since(unit: str, day: date, service: date) -> int:
     """Whole units from ``day`` to ``service``, counted one unit at a time (brute force)."""
     days = (service - day).days

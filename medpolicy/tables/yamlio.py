@@ -113,14 +113,23 @@ class Document:
                 break
             seen += 1
             index = span.start + i + 1
-        starts = self._line_starts
+        starts = self._line_starts[text] if text is not self.text else self._own_starts
         line = bisect_right(starts, index)
         return line, index - starts[line - 1] + 1
 
     @cached_property
-    def _line_starts(self) -> list[int]:
-        """Offsets where each line begins (one scan, then a bisection per position)."""
-        return [0, *(m.end() for m in re.finditer("\n", self.text))]
+    def _own_starts(self) -> list[int]:
+        """Offsets where each line of this file begins (one scan, then a bisection a position)."""
+        return _line_starts(self.text)
+
+    @cached_property
+    def _line_starts(self) -> dict[str, list[int]]:
+        """The same for each layer's text a span may come from."""
+        return {text: _line_starts(text) for text in self.sources.values()}
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
 def _span(node: Node) -> Span:
