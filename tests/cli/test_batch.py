@@ -228,10 +228,11 @@ def test_sigterm_keeps_the_finished_records_and_no_temporary_file(
         time.sleep(0.01)
     assert list(tmp_path.glob(".out.jsonl.*.tmp")), "the run never started writing"
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=120) == 128 + signal.SIGTERM
+    code = process.wait(timeout=120)
     process.stdin.close()
-    assert list(tmp_path.iterdir()) == [target]
     stderr = process.stderr.read().decode()
+    assert code == 128 + signal.SIGTERM, stderr
+    assert list(tmp_path.iterdir()) == [target]
     assert "Traceback" not in stderr
     match = re.search(r"stopped by SIGTERM after (\d+) finished records", stderr)
     assert match is not None, stderr
