@@ -10,8 +10,9 @@ found by enumeration, not the solver's interval abstraction.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Policy
@@ -111,3 +112,24 @@ def sufficient(s: Space, box: dict[str, frozenset[Value]]) -> bool:
     """Every case in the box, with every value of the other unknown facts, approves."""
     full = [box.get(f, frozenset(d)) for f, d in zip(s.facts, s.domains, strict=True)]
     return _sufficient(s, full)
+
+
+def expected_next_question(policy: Policy, decision: Any) -> str | None:
+    """The rule: the cheapest relevant fact of the first pathway, else of all (table order)."""
+    order = [f.name for f in policy.facts]
+    relevant = set(decision.relevant)
+    pool = [n.fact for n in decision.pathways[0].needs if n.fact in relevant] \
+        if decision.pathways else []
+    pool = pool or sorted(relevant)
+    if not pool:
+        return None
+    return min(pool, key=lambda f: (policy.fact_map[f].cost, order.index(f)))
+
+
+def assert_same_boxes(found: Sequence[Mapping[str, Any]],
+                      expected: Sequence[Mapping[str, Any]]) -> None:
+    """The same boxes, none twice. Compared as sets: frozensets order by inclusion, so
+    sorting lists of them depends on the input order and cannot normalize two orders."""
+    keys = [frozenset(box.items()) for box in found]
+    assert len(set(keys)) == len(keys)
+    assert set(keys) == {frozenset(box.items()) for box in expected}
