@@ -68,7 +68,9 @@ def resolve_overlay(document: Document, folder: Traversable | None) -> Resolved:
     state = MergeState()
     sources: dict[str, str] = {}
     root, layers = _resolve(document, folder, (_identity(document.file, folder),), state, sources)
-    merged = Document(document.file, document.text, root, sources)
+    # Every base layer was read from a file (bundled or beside the overlay).
+    merged = Document(document.file, document.text, root, sources,
+                      document.readable | frozenset(sources))
     _check_references(merged, state)
     return Resolved(
         merged, layers, dict(state.row_layers), state.otherwise_layer,
@@ -170,7 +172,7 @@ def _find_base(
         data = entry.read_bytes()
     except OSError as error:
         _raise(where, f"cannot read '{target}' ({error.strerror or error})")
-    document = parse_text(decode_utf8(data, file), file)
+    document = replace(parse_text(decode_utf8(data, file), file), readable=frozenset({file}))
     tag_spans(document.root, file)
     return document, parent, identity
 

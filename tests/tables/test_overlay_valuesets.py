@@ -8,6 +8,7 @@ import pytest
 
 from medpolicy import load_policy
 from medpolicy.errors import InputError
+from medpolicy.tables.loader import policy_from_text
 from medpolicy.tables.model import Policy
 
 BASE = """\
@@ -55,6 +56,11 @@ def _write(tmp_path: Path, overlay: str) -> Path:
 
 def _load(tmp_path: Path, overlay: str) -> Policy:
     return load_policy(_write(tmp_path, overlay))
+
+
+def _patterns(policy: Policy, name: str) -> tuple[object, ...]:
+    [found] = [v for v in policy.valuesets if v.id == name]
+    return found.patterns
 
 
 def _problems(tmp_path: Path, overlay: str) -> list[str]:
@@ -130,3 +136,72 @@ def test_remove_of_a_value_set_the_base_lacks(tmp_path: Path) -> None:
         f"{tmp_path / 'over.yaml'}:6:15 remove.valuesets[0]: cannot remove value set "
         "'sparee': the base has no such value set "
         "(expected an id under 'valuesets' of the table it extends); did you mean 'spare'?"]
+
+
+VS_TABLE = """\
+id: vs
+title: VS
+version: "1"
+facts:
+  dx:
+    type: codes
+    system: ICD-10-CM
+    question: Diagnoses?
+valuesets:
+  red:
+    system: ICD-10-CM
+    file: {file}
+rows:
+  - id: r1
+    when: has(dx, red)
+    outcome: approve
+    reason: red flag
+otherwise:
+  outcome: pend
+  reason: none
+"""
+
+
+def test_overlay_elsewhere_reads_the_bundled_base_value_set_file(tmp_path: Path) -> None:
+    """A bundled base's file: value set is read beside the base, not beside the overlay."""
+    path = tmp_path / "regional.yaml"
+    path.write_text('id: regional\ntitle: R\nversion: "1"\nextends: lumbar-mri-commercial\n',
+                    encoding="utf-8")
+    over, base = load_policy(path), load_policy("lumbar-mri")
+    assert _patterns(over, "lumbar_red_flags") == _patterns(base, "lumbar_red_flags")
+    assert _patterns(base, "lumbar_red_flags")
+
+
+def test_value_set_file_is_read_beside_the_layer_that_names_it(tmp_path: Path) -> None:
+    """A base in a sub-folder reads its value-set file beside itself; a bad line of that
+    file is located in it."""
+    (tmp_path / "core" / "sets").mkdir(parents=True)
+    (tmp_path / "core" / "sets" / "red.txt").write_text("# red flags\nC79.51\nM48.0*\n")
+    (tmp_path / "core" / "base.yaml").write_text(VS_TABLE.format(file="sets/red.txt"))
+    over = tmp_path / "over.yaml"
+    over.write_text('id: over\ntitle: O\nversion: "2"\nextends: core/base.yaml\n')
+    assert len(_patterns(load_policy(over), "red")) == 2
+    (tmp_path / "core" / "sets" / "red.txt").write_text("C79.51\n12\n")
+    with pytest.raises(InputError) as caught:
+        load_policy(over)
+    assert str(caught.value.problems[0]).startswith(
+        f"{tmp_path / 'core' / 'sets' / 'red.txt'}:2:1 valuesets.red.file: ")
+
+
+@pytest.mark.parametrize("file", ["/etc/passwd", "valuesets/lumbar_red_flags.txt"])
+def test_text_table_reads_no_value_set_file(file: str) -> None:
+    """A table given as text (as the service receives it) never reads a file: its
+    file: value set is a located error that shows nothing of any file."""
+    with pytest.raises(InputError) as caught:
+        policy_from_text(VS_TABLE.format(file=file), "table")
+    assert [str(p) for p in caught.value.problems] == [
+        f"table:12:11 valuesets.red.file: the value set 'red' cannot read the file '{file}': "
+        "this table was not read from a file (expected 'codes: [...]' inline, or a table "
+        "file with the value-set file beside it)"]
+
+
+def test_text_overlay_of_a_bundled_table_reads_the_base_file() -> None:
+    """Text extending a bundled table still gets the bundled value-set files."""
+    over = policy_from_text('id: t\ntitle: T\nversion: "1"\nextends: lumbar-mri\n', "table")
+    assert _patterns(over, "lumbar_red_flags") == _patterns(load_policy("lumbar-mri"),
+                                                            "lumbar_red_flags")
