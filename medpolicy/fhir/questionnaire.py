@@ -37,7 +37,7 @@ def fhir_id(text: str) -> str:
 
 
 def context(policy: Policy, base_url: str = DEFAULT_BASE_URL) -> Context:
-    return Context(base_url.rstrip("/"), fhir_id(policy.id))
+    return Context(base_url.rstrip("/"), fhir_id(policy.id), policy)
 
 
 def canonical_url(policy: Policy, base_url: str = DEFAULT_BASE_URL) -> str:
@@ -62,8 +62,12 @@ def identifiers(policy: Policy, base_url: str = DEFAULT_BASE_URL) -> list[dict[s
 
 def item(fact: Fact, policy: Policy, base_url: str = DEFAULT_BASE_URL) -> dict[str, Any]:
     """The Questionnaire item that asks for one fact."""
+    return _item(fact, context(policy, base_url))
+
+
+def _item(fact: Fact, ctx: Context) -> dict[str, Any]:
     built: dict[str, Any] = {"linkId": fact.name, "text": fact.question or fact.name}
-    built.update(mapping(fact).item(fact, context(policy, base_url)))
+    built.update(mapping(fact).item(fact, ctx))
     return built
 
 
@@ -73,6 +77,7 @@ def build_questionnaire(
 ) -> dict[str, Any]:
     """The R4 Questionnaire of ``policy`` (every fact, or only ``facts``), validated."""
     chosen = policy.facts if facts is None else facts
+    ctx = context(policy, base_url)
     data: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": resource_id or fhir_id(policy.id),
@@ -83,7 +88,7 @@ def build_questionnaire(
         "title": policy.title,
         "status": "active",
         "subjectType": ["Patient"],
-        "item": [item(f, policy, base_url) for f in chosen],
+        "item": [_item(f, ctx) for f in chosen],
     }
     if facts is None and uses_windows(policy) and SERVICE_DATE not in policy.fact_map:
         data["item"].append(SERVICE_DATE_ITEM)
@@ -93,7 +98,7 @@ def build_questionnaire(
         data["effectivePeriod"] = {"start": policy.effective}
     if policy.codes:
         data["code"] = [{"code": code} for code in policy.codes]
-    contained = _contained(policy, chosen, base_url)
+    contained = _contained(chosen, ctx)
     if contained:
         data["contained"] = contained
     if not data["item"]:
@@ -101,9 +106,8 @@ def build_questionnaire(
     return validated(data)
 
 
-def _contained(policy: Policy, facts: Sequence[Fact], base_url: str) -> list[dict[str, Any]]:
+def _contained(facts: Sequence[Fact], ctx: Context) -> list[dict[str, Any]]:
     """The resources the items refer to (value sets), each once, in order of first use."""
-    ctx = context(policy, base_url)
     found: dict[str, dict[str, Any]] = {}
     for fact in facts:
         for resource in mapping(fact).contained(fact, ctx):

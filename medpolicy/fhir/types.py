@@ -6,7 +6,7 @@ One ``FactMapping`` per fact type, registered in ``MAPPINGS``:
   (``type``, ``repeats``, ``answerOption`` or ``answerValueSet``, min/max/unit
   extensions, ``initial``);
 - ``contained(fact, ctx)``: resources the item refers to, contained in the
-  Questionnaire (a ``codes`` fact's ValueSets; none for the types so far);
+  Questionnaire (a ``codes`` fact's answer ValueSet);
 - ``answers(fact, value, ctx)``: a case value as QuestionnaireResponse answers;
 - ``read(fact, answers, ctx)``: the answers of an item as a case value, or an
   ``AnswerIssue`` saying which answer and which ``value[x]`` was expected.
@@ -21,15 +21,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Protocol
 
 from medpolicy.fhir.codes import system_uri
 from medpolicy.tables.collect import describe, is_int
 from medpolicy.tables.expr import Value
-from medpolicy.tables.model import Fact
+from medpolicy.tables.model import Fact, Policy
 from medpolicy.tables.validate_facts import DomainIssue, check_value, domain_text
 
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
@@ -49,10 +50,21 @@ _UCUM_UNITS = {
 
 @dataclass(frozen=True)
 class Context:
-    """What a mapping needs beyond the fact: where the table's code systems live."""
+    """What a mapping needs beyond the fact: where the table's code systems live, and
+    the table (for the value sets a codes fact is read with)."""
 
     base_url: str
     policy_id: str
+    policy: Policy | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def answer_valuesets(self) -> Mapping[str, Mapping[str, Any]]:
+        """The answer ValueSet of each codes fact the table reads with ``has``."""
+        if self.policy is None:
+            return {}
+        from medpolicy.fhir.valuesets import answer_valuesets
+
+        return answer_valuesets(self.policy, self.base_url, self.policy_id)
 
     def code_system(self, fact: Fact) -> str:
         """The code system of an enum fact's values."""
@@ -284,16 +296,25 @@ class EnumMapping(SingleAnswer):
 
 
 class CodesMapping:
-    """``codes`` -> item type ``open-choice`` with ``repeats: true``; one coding per code."""
+    """``codes`` -> item type ``open-choice`` with ``repeats: true`` and, when the table
+    reads the fact with ``has``, ``answerValueSet`` (``medpolicy.fhir.valuesets``); one
+    coding per code."""
 
     def item(self, fact: Fact, ctx: Context) -> dict[str, Any]:
-        return {"type": "open-choice", "repeats": True}
+        built: dict[str, Any] = {"type": "open-choice", "repeats": True}
+        valueset = ctx.answer_valuesets.get(fact.name)
+        if valueset is not None:
+            built["answerValueSet"] = f"#{valueset['id']}"
+        return built
 
     def contained(self, fact: Fact, ctx: Context) -> list[dict[str, Any]]:
-        return []
+        valueset = ctx.answer_valuesets.get(fact.name)
+        return [dict(valueset)] if valueset is not None else []
 
     def answers(self, fact: Fact, value: Value, ctx: Context) -> list[dict[str, Any]]:
         assert isinstance(value, tuple)
+        if not value:  # a documented empty list: the answer "None", not no answer
+            return [{"valueCoding": dict(NONE_CODING)}]
         uri = system_uri(fact, ctx.base_url)
         return [{"valueCoding": {"system": uri, "code": code}} for code in value]
 
@@ -304,6 +325,12 @@ class CodesMapping:
         expected = f"valueCoding in {uri} or valueString ({domain_text(fact)})"
         for index, answer in enumerate(answers):
             key = _value_key(answer)
+            if key == "valueCoding" and is_none(answer[key]):
+                if len(answers) > 1:
+                    return AnswerIssue(f"the answer 'None' with other codes for '{fact.name}'",
+                                       "'None' alone, or codes without it", "'None' and codes",
+                                       "valueCoding.code", index=index)
+                return ()
             if key == "valueString":
                 codes.append(answer[key])
                 continue
@@ -321,6 +348,17 @@ class CodesMapping:
                                    describe(system), "valueCoding.system", index=index)
             codes.append(coding["code"])
         return _checked(fact, codes, "valueCoding.code")
+
+
+#: The answer that documents an empty list of codes (LOINC answer LA137-2 "None").
+NONE_CODING: Mapping[str, str] = {"system": "http://loinc.org", "code": "LA137-2",
+                                  "display": "None"}
+
+
+def is_none(coding: object) -> bool:
+    """Whether a coding is the answer "None" (an empty list of codes)."""
+    return (isinstance(coding, Mapping) and coding.get("system") == NONE_CODING["system"]
+            and coding.get("code") == NONE_CODING["code"])
 
 
 #: The FHIR mapping of every fact type.

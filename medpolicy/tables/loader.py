@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -72,7 +72,8 @@ def read_table(path_or_name: str | Path) -> TableSource:
     if _BUNDLED_NAME.fullmatch(name) and name in names:
         entry = _library().joinpath(f"{name}.yaml")
         data = entry.read_bytes()
-        document = parse_text(decode_utf8(data, str(entry)), str(entry))
+        document = replace(parse_text(decode_utf8(data, str(entry)), str(entry)),
+                           readable=frozenset({str(entry)}))
         return TableSource(document, hashlib.sha256(data).hexdigest(), _library())
     raise LoadError(
         single(

@@ -24,7 +24,17 @@ from typing import NoReturn
 from medpolicy.errors import Location, Problem, ValidationError, did_you_mean
 from medpolicy.tables import loader
 from medpolicy.tables.collect import Collector, describe, join, sorted_problems
-from medpolicy.tables.expr import ParseError, names_in, parse_expression
+from medpolicy.tables.expr import (
+    And,
+    Count,
+    Expr,
+    Has,
+    Not,
+    Or,
+    ParseError,
+    names_in,
+    parse_expression,
+)
 from medpolicy.tables.overlay_merge import Edit, LayerMerge, MergeState
 from medpolicy.tables.yamlio import Document, Span, YamlList, YamlMap, decode_utf8, parse_text
 
@@ -58,7 +68,9 @@ def resolve_overlay(document: Document, folder: Traversable | None) -> Resolved:
     state = MergeState()
     sources: dict[str, str] = {}
     root, layers = _resolve(document, folder, (_identity(document.file, folder),), state, sources)
-    merged = Document(document.file, document.text, root, sources)
+    # Every base layer was read from a file (bundled or beside the overlay).
+    merged = Document(document.file, document.text, root, sources,
+                      document.readable | frozenset(sources))
     _check_references(merged, state)
     return Resolved(
         merged, layers, dict(state.row_layers), state.otherwise_layer,
@@ -160,7 +172,7 @@ def _find_base(
         data = entry.read_bytes()
     except OSError as error:
         _raise(where, f"cannot read '{target}' ({error.strerror or error})")
-    document = parse_text(decode_utf8(data, file), file)
+    document = replace(parse_text(decode_utf8(data, file), file), readable=frozenset({file}))
     tag_spans(document.root, file)
     return document, parent, identity
 
@@ -185,39 +197,62 @@ def _tagged(span: Span, file: str) -> Span:
 
 
 def _check_references(document: Document, state: MergeState) -> None:
-    """A removed fact or criterion that some condition still reads is an error."""
-    removed = {(e.id): e for e in state.removed if e.section in ("facts", "criteria")}
+    """A removed fact, criterion or value set that some condition still reads is an error."""
+    removed = {(e.section, e.id): e for e in state.removed
+               if e.section in ("facts", "criteria", "valuesets")}
     if not removed:
         return
     root = document.root
     assert isinstance(root, Mapping)
     c = Collector(document)
-    users: dict[str, list[str]] = {}
+    users: dict[tuple[str, str], list[str]] = {}
     for path, spec in _conditions(root):
         try:
-            names = names_in(parse_expression(str(spec["when"])))
+            expr = parse_expression(str(spec["when"]))
         except ParseError:
             continue
         locate = c.text_locator(spec, "when", join(path, "when"))
-        for name, offset in names:
-            if name in removed:
+        for key, offset in _reads(expr):
+            if key in removed:
                 place = replace(locate(offset), path="")
-                users.setdefault(name, []).append(f"{path} ({place})")
+                users.setdefault(key, []).append(f"{path} ({place})")
     problems = [
         Problem(
-            removed[name].location,
-            f"cannot remove {_kind(removed[name])} '{name}': still used by "
+            removed[key].location,
+            f"cannot remove {_kind(removed[key])} '{key[1]}': still used by "
             + ", ".join(places),
             hint="remove or replace what uses it in this overlay too",
         )
-        for name, places in users.items()
+        for key, places in users.items()
     ]
     if problems:
         raise ValidationError(problems)
 
 
+def _reads(expr: Expr) -> list[tuple[tuple[str, str], int]]:
+    """Every (section, id) a condition reads, with its offset: a name may be a
+    fact or a criterion, so it is reported under both; ``has(f, VS)`` reads VS."""
+    found: list[tuple[tuple[str, str], int]] = []
+    for name, offset in names_in(expr):
+        found += [(("facts", name), offset), (("criteria", name), offset)]
+    found += [(("valuesets", node.valueset), node.arg_pos) for node in _has_nodes(expr)
+              if node.valueset]
+    return found
+
+
+def _has_nodes(expr: Expr) -> list[Has]:
+    """Every ``has(...)`` inside an expression."""
+    if isinstance(expr, Has):
+        return [expr]
+    if isinstance(expr, Not):
+        return _has_nodes(expr.operand)
+    if isinstance(expr, And | Or | Count):
+        return [node for operand in expr.operands for node in _has_nodes(operand)]
+    return []
+
+
 def _kind(edit: Edit) -> str:
-    return "fact" if edit.section == "facts" else "criterion"
+    return {"facts": "fact", "criteria": "criterion"}.get(edit.section, "value set")
 
 
 def _conditions(root: Mapping[object, object]) -> list[tuple[str, Mapping[object, object]]]:

@@ -8,13 +8,15 @@ identical definition), added and removed, and the settings it overrides
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from medpolicy.tables.loader import read_table
+from medpolicy.tables.loader import TableSource, read_table
 from medpolicy.tables.overlay_merge import Edit
+from medpolicy.tables.yamlio import parse_text
 
 #: The kinds of edit, in the order they are shown.
 KINDS = ("replaced", "added", "removed", "overridden")
@@ -53,11 +55,24 @@ class OverlaySummary:
 
 def overlay_summary(base: str, layers: tuple[str, ...],
                     overlay: str | Path) -> OverlaySummary | None:
-    """The edits ``overlay`` makes above the layer ``base`` (a table id), or None
-    when ``overlay`` does not extend a table of that id."""
+    """The edits ``overlay`` (a file or bundled name) makes above the layer ``base``
+    (a table id), or None when ``overlay`` does not extend a table of that id."""
     if base not in layers[:-1]:
         return None
-    source = read_table(overlay)
+    return _summary(base, layers, read_table(overlay))
+
+
+def overlay_summary_of_text(base: str, layers: tuple[str, ...], text: str,
+                            name: str = "<memory>") -> OverlaySummary | None:
+    """As ``overlay_summary`` for an overlay given as YAML text (named ``name`` in
+    messages); such an overlay extends bundled tables only."""
+    if base not in layers[:-1]:
+        return None
+    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _summary(base, layers, TableSource(parse_text(text, name), sha256, None))
+
+
+def _summary(base: str, layers: tuple[str, ...], source: TableSource) -> OverlaySummary | None:
     root = source.document.root
     if not isinstance(root, Mapping) or "extends" not in root:
         return None

@@ -88,7 +88,7 @@ def _read_one(
         file = ""
     else:
         file = c.text(spec, "file", path) or ""
-        patterns = _from_file(c, spec, path, system, file) if file else ()
+        patterns = _from_file(c, name, spec, path, system, file) if file else ()
     # A set with a bad entry is still returned, so has() does not call it unknown too.
     return ValueSet(name, system, patterns, description, source, file, where)
 
@@ -110,10 +110,17 @@ def _inline(c: Collector, spec: Mapping[object, object], path: str, system: str
     return tuple(patterns)
 
 
-def _from_file(c: Collector, spec: Mapping[object, object], path: str, system: str,
-               file: str) -> tuple[Pattern, ...]:
+def _from_file(c: Collector, name: str, spec: Mapping[object, object], path: str,
+               system: str, file: str) -> tuple[Pattern, ...]:
     where = c.value(spec, "file", join(path, "file"))
-    target = Path(c.file).parent / file
+    layer = where.file or c.file  # the layer file that says ``file:``
+    if layer not in c.document.readable:
+        c.add(where, f"the value set '{name}' cannot read the file "
+              f"'{file}': this table was not read from a file",
+              expected="'codes: [...]' inline, or a table file with the value-set file "
+              "beside it")
+        return ()
+    target = Path(layer).parent / file
     try:
         data = target.read_bytes()[: MAX_FILE_BYTES + 1]
     except OSError as error:

@@ -24,7 +24,7 @@ import re
 import sys
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
@@ -87,6 +87,9 @@ class Document:
     root: object
     #: The text of every other file a node of ``root`` came from (overlay layers).
     sources: Mapping[str, str] = field(default_factory=dict)
+    #: The layer files read from disk: only their ``file:`` value sets are read, beside
+    #: them. Text from memory (the service) is in none, so it never reads a file.
+    readable: frozenset[str] = frozenset()
 
     def position(self, span: Span, value: str, offset: int) -> tuple[int, int]:
         """Line and column of character ``offset`` of the scalar ``value`` at ``span``.
@@ -346,4 +349,4 @@ def load_file(path: Path, file: str | None = None) -> tuple[Document, bytes]:
     """Read, decode and parse a YAML or JSON file (``-``: standard input, as ``<stdin>``)."""
     name = file or ("<stdin>" if str(path) == "-" else str(path))
     data = read_bytes(path, name)
-    return parse_text(decode_utf8(data, name), name), data
+    return replace(parse_text(decode_utf8(data, name), name), readable=frozenset({name})), data

@@ -72,14 +72,18 @@ def test_python_examples(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The page's Python examples run from the repository root and print what their
-    comments say: the dated response round trip approves, and the adaptive form asks for
-    the CPT code first."""
+    comments say: the dated response round trip approves, a codes item answers from its
+    contained value set and round trips, and the adaptive form asks for the CPT code
+    first."""
     monkeypatch.chdir(ROOT)
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
     outputs = []
     for code in blocks:
         exec(compile(code, str(DOC), "exec"), {})
         outputs.append(capsys.readouterr().out)
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     assert outputs[0].splitlines()[-1] == "2026-02-28 approve"
-    assert outputs[1] == "cpt\n"
+    assert outputs[1].splitlines() == [
+        "open-choice True #codes-diagnoses",
+        "[{'property': 'concept', 'op': 'is-a', 'value': 'M54.1'}]", "True refer"]
+    assert outputs[2] == "cpt\n"

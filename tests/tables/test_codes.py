@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from medpolicy import ValidationError, case_from_mapping, policy_from_text
+from medpolicy import ValidationError, case_from_mapping, load_policy, policy_from_text
 from medpolicy.tables.codes import CodeIssue, Pattern, normalize_code, parse_pattern, show_code
 
 
@@ -139,7 +139,6 @@ def test_a_valueset_file_is_read_relative_to_the_table(tmp_path: Path) -> None:
     """Lines with comments and blanks are read; the path is relative to the table file."""
     text = _file_table(tmp_path, "# header\nE11*  # diabetes\n\nI10\n")
     (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
-    from medpolicy import load_policy
     policy = load_policy(tmp_path / "t.yaml")
     assert [p.text for p in policy.valuesets[0].patterns] == ["E11*", "I10"]
 
@@ -147,8 +146,9 @@ def test_a_valueset_file_is_read_relative_to_the_table(tmp_path: Path) -> None:
 def test_a_missing_valueset_file_is_located(tmp_path: Path) -> None:
     """A value-set file that does not exist names the file key and the path looked for."""
     text = _file_table(tmp_path, None)
+    (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ValidationError) as error:
-        policy_from_text(text, str(tmp_path / "t.yaml"))
+        load_policy(tmp_path / "t.yaml")
     assert "t.yaml:7:11 valuesets.vs.file: cannot read the value-set file 'sets/vs.txt'" in str(
         error.value)
 
@@ -156,8 +156,9 @@ def test_a_missing_valueset_file_is_located(tmp_path: Path) -> None:
 def test_a_bad_line_of_a_valueset_file_names_file_and_line(tmp_path: Path) -> None:
     """The problem points at the file of codes and the line of the bad entry."""
     text = _file_table(tmp_path, "E11*\n# fine\n  ZZ9.9.9\n")
+    (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ValidationError) as error:
-        policy_from_text(text, str(tmp_path / "t.yaml"))
+        load_policy(tmp_path / "t.yaml")
     assert f"{tmp_path / 'sets' / 'vs.txt'}:3:3 valuesets.vs.file: malformed ICD-10-CM code" in str(
         error.value)
 

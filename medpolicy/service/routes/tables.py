@@ -81,21 +81,27 @@ async def check(state: State, request: Request, witnesses: Annotated[int, Query(
              openapi_extra=json_body(ref("DiffBody"), "Two tables, as YAML text."),
              responses=json_answer({"type": "object"}, "The diff, as 'diff --format json'"))
 async def diff(state: State, request: Request,
-               witnesses: Annotated[int, Query(ge=1, le=20)] = DEFAULT_WITNESSES) -> JSONResponse:
-    """Every kind of verdict change between ``old`` and ``new``, as ``diff --format json``."""
+               witnesses: Annotated[int, Query(ge=1, le=20)] = DEFAULT_WITNESSES) -> Response:
+    """Every kind of verdict change between ``old`` and ``new``, as ``diff --format json``
+    prints it (the same renderer, so dates and decimals are shown as there); when ``new``
+    extends ``old``'s id, also the overlay's edits under ``"overlay"``."""
     body = parse_json(await request.body())
     old, new = _text(body, "old"), _text(body, "new")
     limit = state.settings.time_limit
 
-    def work() -> dict[str, Any]:
+    def work() -> str:
         from medpolicy.solver.diff.engine import diff_policies
-        from medpolicy.solver.diff.report import to_dict
+        from medpolicy.solver.diff.overlay_report import with_overlay
+        from medpolicy.solver.diff.report import render_json
+        from medpolicy.tables.overlay_summary import overlay_summary_of_text
 
         before = _table(state.pool, old, "old", "old")
         after = _table(state.pool, new, "new", "new")
-        return to_dict(diff_policies(before, after, max_witnesses=witnesses, time_limit=limit))
+        result = diff_policies(before, after, max_witnesses=witnesses, time_limit=limit)
+        summary = overlay_summary_of_text(before.id, after.layer_ids, new, "new")
+        return with_overlay("json", render_json(result), summary)
 
-    return JSONResponse(await state.pool.run(work))
+    return Response(await state.pool.run(work), media_type="application/json")
 
 
 @router.post("/tables/resolve", summary="A table sent as text, resolved, as JSON",
