@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib import resources
+from pathlib import Path, PurePosixPath
 
 from medpolicy.errors import Location
 from medpolicy.tables.codes import CodeIssue, Pattern, parse_pattern
@@ -110,17 +111,35 @@ def _inline(c: Collector, spec: Mapping[object, object], path: str, system: str
     return tuple(patterns)
 
 
+def _shipped(file: str) -> Path | None:
+    """A value-set file of the bundled library, for a table given as text (an edited
+    bundled table in the workbench): only files inside the library folder, which the
+    package ships; never another file of the server."""
+    relative = PurePosixPath(file)
+    if relative.is_absolute() or ".." in relative.parts or "\\" in file:
+        return None
+    library = Path(str(resources.files("medpolicy.tables").joinpath("library"))).resolve()
+    target = (library / relative).resolve()
+    if not target.is_relative_to(library) or not target.is_file():
+        return None
+    return target
+
+
 def _from_file(c: Collector, name: str, spec: Mapping[object, object], path: str,
                system: str, file: str) -> tuple[Pattern, ...]:
     where = c.value(spec, "file", join(path, "file"))
     layer = where.file or c.file  # the layer file that says ``file:``
-    if layer not in c.document.readable:
-        c.add(where, f"the value set '{name}' cannot read the file "
-              f"'{file}': this table was not read from a file",
-              expected="'codes: [...]' inline, or a table file with the value-set file "
-              "beside it")
-        return ()
-    target = Path(layer).parent / file
+    if layer in c.document.readable:
+        target = Path(layer).parent / file
+    else:
+        shipped = _shipped(file)
+        if shipped is None:
+            c.add(where, f"the value set '{name}' cannot read the file "
+                  f"'{file}': this table was not read from a file",
+                  expected="'codes: [...]' inline, a value-set file the bundled library "
+                  "ships (valuesets/...), or a table file with the value-set file beside it")
+            return ()
+        target = shipped
     try:
         data = target.read_bytes()[: MAX_FILE_BYTES + 1]
     except OSError as error:

@@ -10,6 +10,7 @@ from medpolicy import load_policy
 from medpolicy.errors import InputError
 from medpolicy.tables.loader import policy_from_text
 from medpolicy.tables.model import Policy
+from tests.conftest import ROOT
 
 BASE = """\
 id: base
@@ -188,16 +189,29 @@ def test_value_set_file_is_read_beside_the_layer_that_names_it(tmp_path: Path) -
         f"{tmp_path / 'core' / 'sets' / 'red.txt'}:2:1 valuesets.red.file: ")
 
 
-@pytest.mark.parametrize("file", ["/etc/passwd", "valuesets/lumbar_red_flags.txt"])
-def test_text_table_reads_no_value_set_file(file: str) -> None:
-    """A table given as text (as the service receives it) never reads a file: its
-    file: value set is a located error that shows nothing of any file."""
+@pytest.mark.parametrize("file", [
+    "/etc/passwd", "../../../../etc/passwd", "valuesets/../../loader.py", "sets/red.txt",
+    "valuesets"], ids=["absolute", "up", "up-from-library", "not-shipped", "a-folder"])
+def test_text_table_reads_no_server_file(file: str) -> None:
+    """A table given as text (as the service receives it) reads no file of the server:
+    its file: value set is a located error that shows nothing of any file."""
     with pytest.raises(InputError) as caught:
         policy_from_text(VS_TABLE.format(file=file), "table")
     assert [str(p) for p in caught.value.problems] == [
         f"table:12:11 valuesets.red.file: the value set 'red' cannot read the file '{file}': "
-        "this table was not read from a file (expected 'codes: [...]' inline, or a table "
-        "file with the value-set file beside it)"]
+        "this table was not read from a file (expected 'codes: [...]' inline, a value-set "
+        "file the bundled library ships (valuesets/...), or a table file with the value-set "
+        "file beside it)"]
+
+
+def test_text_table_reads_a_value_set_file_the_library_ships() -> None:
+    """An edited bundled table sent as text (the workbench) still reads the value-set
+    file the package ships beside it: the same patterns as the bundled table."""
+    bundled = load_policy("lumbar-mri")
+    text = (ROOT / "medpolicy" / "tables" / "library" / "lumbar-mri.yaml").read_text()
+    edited = policy_from_text(text.replace('"2026.1"', '"2026.1-edited"'), "table")
+    assert _patterns(edited, "lumbar_red_flags") == _patterns(bundled, "lumbar_red_flags")
+    assert len(_patterns(edited, "lumbar_red_flags")) > 1
 
 
 def test_text_overlay_of_a_bundled_table_reads_the_base_file() -> None:
