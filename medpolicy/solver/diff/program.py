@@ -108,7 +108,9 @@ def _odd(space: JointSpace) -> list[clingo.Symbol]:
 class DiffProgram:
     """``diff.lp`` with both tables' instance, grounded once."""
 
-    def __init__(self, space: JointSpace, time_limit: float) -> None:
+    def __init__(self, space: JointSpace, time_limit: float,
+                 extra: Sequence[clingo.Symbol] = (), encodings: Sequence[str] = ()) -> None:
+        """``extra`` instance symbols and static ``encodings`` join the program (refine.py)."""
         self.space = space
         self.time_limit = time_limit
         ctl = new_control()
@@ -122,10 +124,13 @@ class DiffProgram:
         symbols += [_fn("ucopy", k) for k in range(widest)]
         symbols += [_fn("ecopy", widest + e) for e in range(2)]
         symbols += _odd(space)
+        symbols += extra
         with ctl.backend() as backend:
             for symbol in symbols:
                 backend.add_rule([backend.add_atom(symbol)])
         ctl.add("base", [], encoding("diff.lp"))
+        for text in encodings:
+            ctl.add("base", [], text)
         ctl.ground([("base", [])])
         self.ctl = ctl
         self._complete = Function("complete")
