@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from medpolicy.solver.diff.engine import Witness
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import Fact, Policy
 from tests import reference
@@ -61,3 +62,16 @@ def documentable(name: str, old: Policy, new: Policy) -> list[Value]:
     for fact in own:
         values += [v for v in reference.concrete_domain(fact, old, new) if v not in values]
     return [v for v in values if all(accepts(f, v) for f in own)]
+
+
+def check_witness(witness: Witness, kind: tuple[str, str], names: list[str],
+                  refs: dict[str, JointReference]) -> None:
+    """Assert a witness names every joint fact, documents only values both tables accept,
+    and shows its kind by brute force and by each table's ``decide``."""
+    case = dict(witness.facts)
+    assert set(case) | set(witness.unknown) == set(names)
+    for name, value in case.items():
+        assert all(accepts(r.policy.fact_map[name], value)
+                   for r in refs.values() if name in r.policy.fact_map), (name, value)
+    assert (refs["old"].verdict(case), refs["new"].verdict(case)) == kind
+    assert (witness.old.verdict, witness.new.verdict) == kind

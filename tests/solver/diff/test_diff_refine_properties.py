@@ -27,7 +27,7 @@ from medpolicy import policy_from_text
 from medpolicy.solver.diff.engine import diff_policies
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import OUTCOMES, Policy
-from tests.solver.diff.brute import JointReference, accepts, documentable
+from tests.solver.diff.brute import JointReference, check_witness, documentable
 from tests.strategies import FactSpec, table_texts
 
 Pair = tuple[Policy, Policy]
@@ -215,9 +215,4 @@ def test_diff_with_differing_domains_equals_brute_force(pair: Pair) -> None:
         kind = (change.before, change.after)
         assert change.witnesses, kind
         for witness in change.witnesses:
-            case = dict(witness.facts)
-            assert set(case) | set(witness.unknown) == set(names)
-            for name, value in case.items():
-                assert all(accepts(p.fact_map[name], value) for p in pair), (name, value)
-            assert (refs["old"].verdict(case), refs["new"].verdict(case)) == kind
-            assert (witness.old.verdict, witness.new.verdict) == kind
+            check_witness(witness, kind, names, refs)
