@@ -29,6 +29,8 @@ from medpolicy.solver.diff.joint import JointSpace, TableView
 Function = clingo.Function
 Number = clingo.Number
 TAGS = ("old", "new")
+#: The atoms whose literals the diff looks up (assumptions and goals).
+_LOOKED_UP = (("changed", 2), ("resp", 2), ("fell", 1), ("verdict", 2), ("undet", 1))
 
 
 def _fn(name: str, *args: int | str | clingo.Symbol) -> clingo.Symbol:
@@ -134,8 +136,8 @@ class DiffProgram:
         ctl.ground([("base", [])])
         self.ctl = ctl
         self._complete = Function("complete")
-        self.literals = {a.symbol: a.literal for a in ctl.symbolic_atoms
-                         if a.symbol.name in ("changed", "resp", "fell", "verdict", "undet")}
+        self.literals = {a.symbol: a.literal for name, arity in _LOOKED_UP
+                         for a in ctl.symbolic_atoms.by_signature(name, arity)}
 
     def literal(self, name: str, *args: str | int) -> int | None:
         """The program literal of a shown atom, None when it cannot hold."""

@@ -53,6 +53,32 @@ def domains_differ(space: JointSpace) -> bool:
     return any(space.old.accepts[f] != space.new.accepts[f] for f in shared)
 
 
+def wide_facts(space: JointSpace) -> list[clingo.Symbol]:
+    """``wide(T,F)``: the other table reads F and accepts a value of it that T does not, or
+    reads it by default as one.
+
+    A table determined on a partial case that changes the verdict stays so when
+    a free fact that is not wide is documented: with a value of a completion of
+    the other side that shows its verdict (when that side is undetermined), with
+    the other side's default, or with any value the other side does not read.
+    So a change shows on some case where at most one free fact of each
+    determined side is not wide, and only there may a side be claimed.
+    """
+    wide = []
+    for tag, mine, other in (("old", space.old, space.new), ("new", space.new, space.old)):
+        for f in sorted(mine.reads & other.reads):
+            default = other.defaults.get(f)
+            if not other.accepts[f] <= mine.accepts[f] or (
+                    default is not None and default not in mine.accepts[f]):
+                wide.append(_atom("wide", tag, f))
+    return wide
+
+
+def _atom(name: str, *args: str | int | clingo.Symbol) -> clingo.Symbol:
+    return Function(name, [a if isinstance(a, clingo.Symbol) else
+                           Number(a) if isinstance(a, int) else Function(a) for a in args])
+
+
 def _claims() -> str:
     return resources.files("medpolicy.solver.diff").joinpath("claims.lp").read_text(
         encoding="utf-8")
@@ -65,14 +91,15 @@ class Refiner:
         self.space = space
         self.time_limit = time_limit
         self.decide = decide
+        self.wide = wide_facts(space)
         self.refutations: list[clingo.Symbol] = []
-        self._count = 0
+        self.fixed: list[clingo.Symbol] = []
         self._program: DiffProgram | None = None
 
     def program(self) -> DiffProgram:
         if self._program is None:
-            self._program = DiffProgram(self.space, self.time_limit, self.refutations,
-                                        [_claims()])
+            self._program = DiffProgram(self.space, self.time_limit,
+                                        [*self.wide, *self.refutations, *self.fixed], [_claims()])
         return self._program
 
     def changes(self, known: Iterable[Kind]) -> dict[Kind, tuple[JointCase, dict[str, Decision]]]:
@@ -114,10 +141,10 @@ class Refiner:
         claimed = case.verdicts[tag]
         ctl = program.ctl
         atoms = ctl.symbolic_atoms
-        wanted = [Function("absent", [Number(f)]) for f in sorted(case.absent)]
-        wanted += [Function("doc", [Number(f), Number(v)]) for f, v in case.values.items()]
+        wanted = [_atom("absent", f) for f in sorted(case.absent)]
+        wanted += [_atom("doc", f, v) for f, v in case.values.items()]
         assumptions = [self._literal(atoms, s) for s in wanted]
-        claim = atoms[Function("claim", [Function(tag), Function(claimed)])]
+        claim = atoms[_atom("claim", tag, claimed)]
         if claim is None:  # pragma: no cover - only a claim can be refuted
             raise SolverError("internal error: the diff refuted a verdict it did not claim")
         assumptions.append(-claim.literal)
@@ -129,11 +156,10 @@ class Refiner:
                               "table on a partial case and found no completion against it; "
                               "please report it")
         view = self.space.old if tag == "old" else self.space.new
-        key = Function("r", [Number(self._count)])
-        self._count += 1
-        self.refutations.append(Function("rcopy", [Function(tag), key]))
-        self.refutations += [Function("fixed", [Function(tag), key, Number(f), Number(values[f])])
-                             for f in sorted(view.reads - view.defaults.keys())]
+        key = _atom("r", len(self.refutations))
+        self.refutations.append(_atom("rcopy", tag, key))
+        self.fixed += [_atom("fixed", tag, key, f, values[f])
+                       for f in sorted(view.reads - view.defaults.keys())]
 
     @staticmethod
     def _literal(atoms: clingo.SymbolicAtoms, symbol: clingo.Symbol) -> int:
@@ -146,26 +172,24 @@ class Refiner:
                     claimed: str, free: list[int]) -> dict[int, int] | None:
         """Values of the free facts from an existential copy whose outcome is not ``claimed``."""
         ctl = program.ctl
+        atoms = ctl.symbolic_atoms
+        view = self.space.old if tag == "old" else self.space.new
+        copies = [a.symbol.arguments[0].number for a in atoms.by_signature("ecopy", 1)]
+        views = [(k, f, v, self._literal(atoms, _atom("view", tag, k, f, v)))
+                 for k in copies for f in free for v in sorted(view.accepts[f])]
+        other = [(k, self._literal(atoms, _atom("outcome", tag, k, o)))
+                 for k in copies for o in OUTCOMES
+                 if o != claimed and atoms[_atom("outcome", tag, k, o)] is not None]
         ctl.assign_external(Function("complete"), False)
         config: Any = ctl.configuration.solve
         config.enum_mode, config.opt_mode, config.models = "auto", "ignore", "1"
         found: list[dict[int, int]] = []
 
         def keep(model: clingo.Model) -> bool:
-            views: dict[int, dict[int, int]] = {}
-            other: set[int] = set()
-            for s in model.symbols(atoms=True):
-                args = s.arguments
-                if s.name not in ("view", "outcome") or args[0].name != tag or \
-                        args[1].type != clingo.SymbolType.Number:
-                    continue
-                if s.name == "outcome" and args[2].name != claimed:
-                    other.add(args[1].number)
-                elif s.name == "view" and args[2].number in free:
-                    views.setdefault(args[1].number, {})[args[2].number] = args[3].number
-            found.extend(views[k] for k in sorted(other)
-                         if k in views and set(views[k]) == set(free))
+            for k in sorted({k for k, literal in other if model.is_true(literal)}):
+                found.append({f: v for c, f, v, literal in views
+                              if c == k and model.is_true(literal)})
             return False
 
         solve_models(ctl, assumptions, keep, self.time_limit, "refining the diff")
-        return found[0] if found else None
+        return found[0] if found and set(found[0]) == set(free) else None
