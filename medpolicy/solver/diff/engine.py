@@ -13,6 +13,11 @@
   fewest unknown facts) where a pend changes;
 - the structural summary (``diff_structure``).
 
+When the tables accept different values of a shared fact, the kinds that
+show only on a case where a table is determined on several unknown facts
+are found by the refinement loop (``refine.py``) and added with their
+witnesses.
+
 Every witness is decided again by each table's own ``Decider`` (independent
 of ``diff.lp``); a disagreement raises ``SolverError`` instead of reporting a
 wrong witness.
