@@ -139,6 +139,10 @@ class Refiner:
     def _refute(self, program: DiffProgram, case: JointCase, tag: str) -> None:
         """Add a completion of ``case`` on which ``tag`` does not give its claimed outcome."""
         claimed = case.verdicts[tag]
+        free = self._free(tag, case)
+        if len(free) < 2:  # pragma: no cover - diff.lp decides such a case exactly
+            raise SolverError(f"internal check failed: the diff found {claimed} for the {tag} "
+                              "table on a case that decide decides otherwise; please report it")
         ctl = program.ctl
         atoms = ctl.symbolic_atoms
         wanted = [_atom("absent", f) for f in sorted(case.absent)]
@@ -148,8 +152,7 @@ class Refiner:
         if claim is None:  # pragma: no cover - only a claim can be refuted
             raise SolverError("internal error: the diff refuted a verdict it did not claim")
         assumptions.append(-claim.literal)
-        completion = self._completion(program, assumptions, tag, claimed,
-                                      self._free(tag, case))
+        completion = self._completion(program, assumptions, tag, claimed, free)
         values = {**case.values, **(completion or {})}
         if completion is None or self.decide(tag, values).verdict == claimed:
             raise SolverError(f"internal check failed: the diff claimed {claimed} for the {tag} "
