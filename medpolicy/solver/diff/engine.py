@@ -202,9 +202,9 @@ class _Analysis:
                 for r in d.reasons]
 
     def _partial_witness(self, kind: tuple[str, str]) -> Witness | None:
-        if self.program.literal("changed", *kind) is None:
+        changed = self.program.literal("changed", *kind)
+        if changed is None:  # a kind only the refinement loop finds
             return None
-        changed = self._lit("changed", *kind)
         attempts = [[changed, self._lit("undet", tag)]
                     for tag, verdict in zip(TAGS, kind, strict=True)
                     if verdict == "pend" and self.program.literal("undet", tag) is not None]
