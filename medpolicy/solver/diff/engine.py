@@ -13,6 +13,11 @@
   fewest unknown facts) where a pend changes;
 - the structural summary (``diff_structure``).
 
+When the tables accept different values of a shared fact, the kinds that
+show only on a case where a table is determined on several unknown facts
+are found by the refinement loop (``refine.py``) and added with their
+witnesses.
+
 Every witness is decided again by each table's own ``Decider`` (independent
 of ``diff.lp``); a disagreement raises ``SolverError`` instead of reporting a
 wrong witness.
@@ -34,6 +39,7 @@ from medpolicy.solver.decide.needs import describe
 from medpolicy.solver.decide.result import Decision
 from medpolicy.solver.diff.joint import JointSpace, joint_space
 from medpolicy.solver.diff.program import TAGS, DiffProgram, JointCase
+from medpolicy.solver.diff.refine import Refiner, domains_differ
 from medpolicy.solver.diff.structure import StructuralDiff, structural_diff
 from medpolicy.tables.expr import Value
 from medpolicy.tables.model import OTHERWISE_ID, OUTCOMES, Case, Outcome, Policy
@@ -111,6 +117,7 @@ class _Analysis:
         self.space = space
         self.service_date = service_date
         self.max_witnesses = max_witnesses
+        self.time_limit = time_limit
         self.program = DiffProgram(space, time_limit)
         self.deciders = {tag: Decider(view.policy, time_limit=time_limit)
                          for tag, view in (("old", space.old), ("new", space.new))}
@@ -121,22 +128,39 @@ class _Analysis:
             raise SolverError(f"internal error: no atom {name}{args} in the diff program")
         return literal
 
-    def _witness(self, case: JointCase) -> Witness:
+    def _facts(self, values: Mapping[int, int]) -> dict[str, Value]:
         space = self.space
-        facts = {space.facts[f].name: space.domains[f].concrete(v, self.service_date)
-                 for f, v in sorted(case.values.items())}
-        decisions = {}
-        for tag, view in (("old", space.old), ("new", space.new)):
-            own = {k: v for k, v in facts.items() if k in view.policy.fact_map}
-            decision = self.deciders[tag].decide(Case(id="witness", facts=own,
-                                                              service_date=self.service_date))
+        return {space.facts[f].name: space.domains[f].concrete(v, self.service_date)
+                for f, v in sorted(values.items())}
+
+    def _decide(self, tag: str, values: Mapping[int, int]) -> Decision:
+        """``tag``'s own decision on the case documenting ``values`` (joint abstract values)."""
+        view = self.space.old if tag == "old" else self.space.new
+        own = {k: v for k, v in self._facts(values).items() if k in view.policy.fact_map}
+        return self.deciders[tag].decide(Case(id="witness", facts=own,
+                                              service_date=self.service_date))
+
+    def _witness(self, case: JointCase,
+                 decided: Mapping[str, Decision] | None = None) -> Witness:
+        decisions = dict(decided or {})
+        for tag in TAGS:
+            decision = decisions[tag] if tag in decisions else self._decide(tag, case.values)
             if decision.verdict != case.verdicts[tag]:
                 raise SolverError(
                     f"internal check failed: the diff found {case.verdicts[tag]} for the {tag} "
                     f"table on a witness that decide finds {decision.verdict}; please report it")
             decisions[tag] = decision
-        unknown = tuple(space.facts[f].name for f in sorted(case.absent))
-        return Witness(facts, unknown, decisions["old"], decisions["new"])
+        unknown = tuple(self.space.facts[f].name for f in sorted(case.absent))
+        return Witness(self._facts(case.values), unknown, decisions["old"], decisions["new"])
+
+    def refined(self, known: set[tuple[str, str]]) -> dict[tuple[str, str], Witness]:
+        """The kinds only a case with a table determined on several unknowns shows, each with
+        its witness; none unless the tables accept different values of a fact (refine.py)."""
+        if not domains_differ(self.space):
+            return {}
+        refiner = Refiner(self.space, self.time_limit, self._decide)
+        return {kind: self._witness(case, decisions)
+                for kind, (case, decisions) in refiner.changes(known).items()}
 
     def _responsible(self, changed: int) -> dict[str, list[str]]:
         rows: dict[str, list[str]] = {tag: [] for tag in TAGS}
@@ -178,7 +202,9 @@ class _Analysis:
                 for r in d.reasons]
 
     def _partial_witness(self, kind: tuple[str, str]) -> Witness | None:
-        changed = self._lit("changed", *kind)
+        changed = self.program.literal("changed", *kind)
+        if changed is None:  # a kind only the refinement loop finds
+            return None
         attempts = [[changed, self._lit("undet", tag)]
                     for tag, verdict in zip(TAGS, kind, strict=True)
                     if verdict == "pend" and self.program.literal("undet", tag) is not None]
@@ -218,7 +244,8 @@ class _Analysis:
         ]
         return tuple(sorted(result, key=lambda r: not r.key))
 
-    def change(self, kind: tuple[str, str], on_complete: bool) -> VerdictChange:
+    def change(self, kind: tuple[str, str], on_complete: bool,
+               refined: Witness | None = None) -> VerdictChange:
         witnesses: list[Witness] = []
         rows: dict[str, list[str]] = {tag: [] for tag in TAGS}
         affected: tuple[FactRange, ...] = ()
@@ -228,7 +255,7 @@ class _Analysis:
             witnesses = self._complete_witnesses(changed, rows)
             affected = self._affected(changed, kind[0], rows)
         if "pend" in kind or not on_complete:
-            partial = self._partial_witness(kind)
+            partial = self._partial_witness(kind) or refined
             if partial is not None:
                 witnesses.append(partial)
         if not on_complete:
@@ -254,9 +281,10 @@ def diff_policies(
         raise ValueError("max_witnesses must be at least 1")
     analysis = _Analysis(joint_space(old, new), max_witnesses, time_limit, service_date)
     on_complete = analysis.program.kinds(complete=True)
-    every = analysis.program.kinds(complete=False)
+    every = analysis.program.kinds(complete=False) | on_complete
+    refined = analysis.refined(every)
     order: dict[tuple[str, str], int] = {
         pair: i for i, pair in enumerate(product(OUTCOMES, OUTCOMES))}
-    changes = tuple(analysis.change(kind, kind in on_complete)
-                    for kind in sorted(every | on_complete, key=order.__getitem__))
+    changes = tuple(analysis.change(kind, kind in on_complete, refined.get(kind))
+                    for kind in sorted(every | refined.keys(), key=order.__getitem__))
     return PolicyDiff(old, new, changes, structural_diff(old, new))

@@ -29,6 +29,8 @@ from medpolicy.solver.diff.joint import JointSpace, TableView
 Function = clingo.Function
 Number = clingo.Number
 TAGS = ("old", "new")
+#: The atoms whose literals the diff looks up (assumptions and goals).
+_LOOKED_UP = (("changed", 2), ("resp", 2), ("fell", 1), ("verdict", 2), ("undet", 1))
 
 
 def _fn(name: str, *args: int | str | clingo.Symbol) -> clingo.Symbol:
@@ -108,7 +110,9 @@ def _odd(space: JointSpace) -> list[clingo.Symbol]:
 class DiffProgram:
     """``diff.lp`` with both tables' instance, grounded once."""
 
-    def __init__(self, space: JointSpace, time_limit: float) -> None:
+    def __init__(self, space: JointSpace, time_limit: float,
+                 extra: Sequence[clingo.Symbol] = (), encodings: Sequence[str] = ()) -> None:
+        """``extra`` instance symbols and static ``encodings`` join the program (refine.py)."""
         self.space = space
         self.time_limit = time_limit
         ctl = new_control()
@@ -122,15 +126,18 @@ class DiffProgram:
         symbols += [_fn("ucopy", k) for k in range(widest)]
         symbols += [_fn("ecopy", widest + e) for e in range(2)]
         symbols += _odd(space)
+        symbols += extra
         with ctl.backend() as backend:
             for symbol in symbols:
                 backend.add_rule([backend.add_atom(symbol)])
         ctl.add("base", [], encoding("diff.lp"))
+        for text in encodings:
+            ctl.add("base", [], text)
         ctl.ground([("base", [])])
         self.ctl = ctl
         self._complete = Function("complete")
-        self.literals = {a.symbol: a.literal for a in ctl.symbolic_atoms
-                         if a.symbol.name in ("changed", "resp", "fell", "verdict", "undet")}
+        self.literals = {a.symbol: a.literal for name, arity in _LOOKED_UP
+                         for a in ctl.symbolic_atoms.by_signature(name, arity)}
 
     def literal(self, name: str, *args: str | int) -> int | None:
         """The program literal of a shown atom, None when it cannot hold."""

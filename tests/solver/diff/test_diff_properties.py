@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-from functools import cache
 from typing import Any
 
 import yaml
@@ -23,8 +22,9 @@ from medpolicy import policy_from_text
 from medpolicy.errors import ValidationError
 from medpolicy.solver.diff.engine import diff_policies
 from medpolicy.tables.expr import Value
-from medpolicy.tables.model import HIT_POLICIES, OUTCOMES, Fact, Policy
+from medpolicy.tables.model import HIT_POLICIES, OUTCOMES, Policy
 from tests import reference
+from tests.solver.diff.brute import JointReference, check_witness, documentable
 from tests.strategies import FactSpec, fact_specs, table_texts
 
 #: Diff enumerates partial cases of the joint facts of two tables: a smaller budget.
@@ -139,55 +139,6 @@ def table_pairs(draw: Any) -> tuple[Policy, Policy]:
     return old, policy_from_text(draw(table_texts(kept, version="2")))
 
 
-class _Reference:
-    """Verdicts of one table on partial cases of the joint facts, by enumeration.
-
-    The table completes an unknown fact over its own declaration's values, as
-    ``decide`` does (ints over the reference's values for both tables' numbers).
-    """
-
-    def __init__(self, policy: Policy, pair: tuple[Policy, Policy]) -> None:
-        self.policy = policy
-        self.names = [f.name for f in policy.facts]
-        domains = [reference.concrete_domain(f, *pair) for f in policy.facts]
-
-        @cache
-        def reach(values: tuple[Value | None, ...]) -> frozenset[str]:
-            if None not in values:
-                return frozenset({reference.outcome(policy, dict(zip(self.names, values,
-                                                                     strict=True)))})
-            i = values.index(None)
-            return frozenset().union(*(
-                reach((*values[:i], v, *values[i + 1:])) for v in domains[i]))
-
-        self.reach = reach
-
-    def verdict(self, case: dict[str, Value]) -> str:
-        known = reference.known(self.policy, {k: v for k, v in case.items() if k in self.names})
-        found = self.reach(tuple(known.get(n) for n in self.names))
-        return next(iter(found)) if len(found) == 1 else "pend"
-
-
-def _accepts(fact: Fact, value: Value) -> bool:
-    """Whether a table's own declaration of ``fact`` accepts ``value``."""
-    if fact.type == "enum":
-        return str(value) in fact.values
-    if fact.type == "bool":
-        return isinstance(value, bool)
-    assert isinstance(value, int)
-    return ((fact.minimum is None or value >= fact.minimum)
-            and (fact.maximum is None or value <= fact.maximum))
-
-
-def _documentable(name: str, old: Policy, new: Policy) -> list[Value]:
-    """The values a joint case may document: those every table that has the fact accepts."""
-    own = [p.fact_map[name] for p in (old, new) if name in p.fact_map]
-    values: list[Value] = []
-    for fact in own:
-        values += [v for v in reference.concrete_domain(fact, old, new) if v not in values]
-    return [v for v in values if all(_accepts(f, v) for f in own)]
-
-
 def _deciding(policy: Policy, case: dict[str, Value]) -> set[str]:
     """The deciding rows as decide names them: 'otherwise' also for a gap (no row matches)."""
     return reference.decisive_rows(policy, case) or {"otherwise"}
@@ -199,11 +150,11 @@ def test_diff_agrees_with_brute_force(pair: tuple[Policy, Policy]) -> None:
     old, new = pair
     diff = diff_policies(old, new, max_witnesses=5)
     names = [*old.fact_map, *(n for n in new.fact_map if n not in old.fact_map)]
-    refs = {"old": _Reference(old, pair), "new": _Reference(new, pair)}
+    refs = {"old": JointReference(old, pair), "new": JointReference(new, pair)}
     every: set[tuple[str, str]] = set()
     complete: dict[tuple[str, str], list[dict[str, Value]]] = {}
     by_old_verdict: dict[str, list[dict[str, Value]]] = {}
-    options = [[None, *_documentable(n, old, new)] for n in names]
+    options = [[None, *documentable(n, old, new)] for n in names]
     for combo in itertools.product(*options):
         case = {n: v for n, v in zip(names, combo, strict=True) if v is not None}
         kind = (refs["old"].verdict(case), refs["new"].verdict(case))
@@ -220,14 +171,9 @@ def test_diff_agrees_with_brute_force(pair: tuple[Policy, Policy]) -> None:
         kind = (change.before, change.after)
         assert change.witnesses, kind
         for witness in change.witnesses:
-            case = dict(witness.facts)
-            assert set(case) | set(witness.unknown) == set(names)
-            for name, value in case.items():
-                assert all(_accepts(p.fact_map[name], value)
-                           for p in pair if name in p.fact_map), (name, value)
+            check_witness(witness, kind, names, refs)
             if witness.complete:
                 assert kind in complete
-            assert (refs["old"].verdict(case), refs["new"].verdict(case)) == kind
         if not change.on_complete:
             assert not any(w.complete for w in change.witnesses)
             continue
