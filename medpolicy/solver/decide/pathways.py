@@ -34,7 +34,7 @@ from medpolicy.solver.decide.oracle import rejection_boxes
 
 #: Maximal boxes enumerated for one case before giving up on the table.
 ENUMERATION_CAP = 5000
-#: Known-value sets whose routes one solver remembers.
+#: Known-value sets whose routes one solver remembers (least recently used forgotten).
 ROUTE_MEMO = 1024
 
 
@@ -99,11 +99,13 @@ class PathwaySolver:
         if self.lazy:
             raise TooComplexError("the rejection boxes of this table are found lazily")
         key = tuple(sorted(known.items()))
-        found = self._memo.get(key)
+        memo = self._memo
+        found = memo.pop(key, None)
         if found is None:
             found = tuple(self._enumerate(known, ENUMERATION_CAP)[0])
-            if len(self._memo) < ROUTE_MEMO:
-                self._memo[key] = found
+            if len(memo) >= ROUTE_MEMO:  # forget the least recently used
+                del memo[next(iter(memo))]
+        memo[key] = found
         return list(found)
 
     def _enumerate(self, known: Mapping[int, int], cap: int) -> tuple[list[Route], bool]:

@@ -53,15 +53,18 @@ def test_empty_esi_case_from_the_memo_equals_a_fresh_decider(
     assert mine.undetermined and mine.pathways
 
 
-def test_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past ROUTE_MEMO known-value sets the solver enumerates without remembering."""
-    monkeypatch.setattr(pathways, "ROUTE_MEMO", 1)
+def test_memo_keeps_the_most_recently_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ROUTE_MEMO known-value sets the least recently used is forgotten; the routes
+    stay the same either way."""
+    monkeypatch.setattr(pathways, "ROUTE_MEMO", 2)
     policy = load_policy("esi")
     decider = Decider(policy)
     solver = decider.pathway_solver
-    one = solver.routes({})
-    known = decider._reader.known(Case("some", {"levels": 1}, policy.id))
-    other = solver.routes(known)
-    assert len(solver._memo) == 1
-    assert solver.routes({}) == one
-    assert solver.routes(known) == other
+    empty = solver.routes({})
+    one, two = (decider._reader.known(Case("some", {"levels": n}, policy.id)) for n in (1, 2))
+    first = solver.routes(one)
+    assert solver.routes({}) == empty  # used again: now the most recent
+    second = solver.routes(two)  # forgets 'one', the least recently used
+    assert list(solver._memo) == [tuple(sorted(k.items())) for k in ({}, two)]
+    assert solver.routes(one) == first and solver.routes(two) == second
+    assert len(solver._memo) == 2
