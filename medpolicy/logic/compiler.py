@@ -136,8 +136,9 @@ class CompiledTable:
                     facts.append(_fn("actionable", i))
         _add_facts(backend, facts)
 
-    def emit_decide(self, backend: clingo.Backend) -> None:
-        """The instance for ``decide.lp``."""
+    def emit_decide(self, backend: clingo.Backend, rows: Iterable[int] | None = None) -> None:
+        """The instance for ``decide.lp``; with ``rows``, only those rows (numbered as in the
+        table) and the criteria they depend on."""
         from clingo import Function
         self.emit_domains(backend)
         facts: list[clingo.Symbol] = []
@@ -159,10 +160,13 @@ class CompiledTable:
                 facts.append(_fn("top", n))
             return n
 
-        for c, formula in enumerate(self.criteria):
-            facts.append(_fn("criterion", c, node(formula)))
-        for r, (row, formula) in enumerate(zip(self.policy.rows, self.rows, strict=True)):
-            facts.append(_fn("row", r, Function(row.outcome), node(formula)))
+        chosen = range(len(self.rows)) if rows is None else sorted(set(rows))
+        used = (range(len(self.criteria)) if rows is None
+                else sorted(set().union(*(self.criterion_closure[r] for r in chosen))))
+        for c in used:
+            facts.append(_fn("criterion", c, node(self.criteria[c])))
+        for r in chosen:
+            facts.append(_fn("row", r, Function(self.policy.rows[r].outcome), node(self.rows[r])))
             facts.append(_fn("rank", r, r))
         facts.append(Function("hit", [Function(self.policy.hit_policy)]))
         if self.policy.otherwise is None:

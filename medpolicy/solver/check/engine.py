@@ -17,8 +17,9 @@ the solver leaves open holds in no complete case: that is how dead, shadowed
 and redundant rows, gaps that cannot occur and irrelevant facts are proved.
 Each solve has a time limit and fails with a clear message beyond it.
 
-Then the band-island lint (``islands.py``, its own control and time limit: when
-it runs out the report says what it left unsettled) adds its findings, and the
+Then the band-island lint (``islands.py``, a small control per band left open, and
+its own time limit: when it runs out the report says what it left unsettled) adds
+its findings (the check program's control is released first), and the
 table's ``check.accept`` entries mark the findings they accept (``accept.py``).
 """
 
@@ -192,6 +193,10 @@ class Checker:
             *unused_findings(self.table),
             *irrelevant_facts(self.table, self.read - relevant),
         ]
+        # every witness is drawn: release the check program's Control before the lint runs
+        solver_calls, models = ((self._program.solver_calls, self._program.models)
+                                if self._program else (0, 0))
+        self._program = None
         seeds = {r: [self.evidence.cases[t] for t in (Target("match", r), Target("decisive", r))
                      if t in self.evidence.cases] for r in range(len(self.policy.rows))}
         islands = IslandFinder(self.index, self.time_limit, seeds, self.prover, self.search)
@@ -203,9 +208,8 @@ class Checker:
             facts=len(policy.facts),
             criteria=len(policy.criteria),
             candidate_pairs=len(self.pairs),
-            solver_calls=(self._program.solver_calls if self._program else 0)
-            + islands.solver_calls,
-            models=(self._program.models if self._program else 0) + islands.models,
+            solver_calls=solver_calls + islands.solver_calls,
+            models=models + islands.models,
         )
         return CheckReport(
             policy_id=policy.id,

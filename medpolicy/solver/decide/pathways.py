@@ -13,6 +13,10 @@ When the rejection DNF is too large, enumerating maximal boxes against the
 boxes found lazily does not converge in reasonable time (each round admits
 ever more candidate boxes); such tables get their cheapest routes from the
 missing-set search instead (``Decider.documentation_request``).
+
+The eager program never changes once grounded, so a case's routes depend on its
+known values alone: they are remembered per known values (up to ``ROUTE_MEMO``
+cases), and a case seen before (the empty case above all) needs no enumeration.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from medpolicy.solver.decide.oracle import rejection_boxes
 
 #: Maximal boxes enumerated for one case before giving up on the table.
 ENUMERATION_CAP = 5000
+#: Known-value sets whose routes one solver remembers (least recently used forgotten).
+ROUTE_MEMO = 1024
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class PathwaySolver:
         boxes = rejection_boxes(table)
         self.lazy = boxes is None
         self.boxes: list[Box] = boxes or []
+        self._memo: dict[tuple[tuple[int, int], ...], tuple[Route, ...]] = {}
         if self.lazy:
             return
         self._build()
@@ -87,10 +94,19 @@ class PathwaySolver:
         return assumptions
 
     def routes(self, known: Mapping[int, int]) -> list[Route]:
-        """Every maximal sufficient box of the case, cheapest first, then by fact names."""
+        """Every maximal sufficient box of the case, cheapest first, then by fact names
+        (remembered per known values: the eager program is fixed)."""
         if self.lazy:
             raise TooComplexError("the rejection boxes of this table are found lazily")
-        return self._enumerate(known, ENUMERATION_CAP)[0]
+        key = tuple(sorted(known.items()))
+        memo = self._memo
+        found = memo.pop(key, None)
+        if found is None:
+            found = tuple(self._enumerate(known, ENUMERATION_CAP)[0])
+            if len(memo) >= ROUTE_MEMO:  # forget the least recently used
+                del memo[next(iter(memo))]
+        memo[key] = found
+        return list(found)
 
     def _enumerate(self, known: Mapping[int, int], cap: int) -> tuple[list[Route], bool]:
         """The maximal boxes over the current rejection boxes (at most ``cap``), sorted;
