@@ -11,6 +11,13 @@ is approved" fails, and clingo names the fact values the failure rests on;
 only those facts are then freed one by one (each a solve) while the box
 stays rejected. The box is subset-minimal in the facts it fixes, as freeing
 every fact one by one would give, at a few solves instead of one per fact.
+Then each fixed fact's values are widened along the fact's value order (its
+domain indices) as far as the box stays rejected: a search for an approved
+completion inside the wider box either fails (the wider box is rejected) or
+names an approved value, which bounds the widening; bisection between the two
+keeps it to about log2(values) solves per side, whatever the domain's size.
+A wide box rules out many answers of the missing-set search at once, so a case
+needs few counterexample rounds.
 Completions are read through the ``val/2`` literals (``Model.is_true``),
 never by listing every atom of a large model.
 """
@@ -42,6 +49,10 @@ class DecideOracle:
         self._time_limit = time_limit
         self._items = [(f, v, lit) for (f, v), lit in val.items()]
         self._by_literal = {lit: f for (f, _), lit in val.items()}
+        values: dict[int, list[int]] = {}
+        for f, v in val:
+            values.setdefault(f, []).append(v)
+        self._values = {f: sorted(vs) for f, vs in values.items()}
 
     def _assumptions(self, known: Mapping[int, int]) -> list[int]:
         return [self._val[(f, v)] for f, v in known.items()]
@@ -100,7 +111,48 @@ class DecideOracle:
             smaller = self._rejecting_facts({f: case[f] for f in facts if f != fact})
             if smaller is not None:
                 facts = smaller
-        return {f: frozenset([case[f]]) for f in sorted(facts)}
+        box = {f: frozenset([case[f]]) for f in sorted(facts)}
+        for fact in sorted(facts):
+            box[fact] = self._widened(box, fact, case[fact])
+        return box
+
+    def _approved_value(self, box: Mapping[int, frozenset[int]], fact: int,
+                        low: int, high: int) -> int | None:
+        """The value of ``fact`` in an approved completion of ``box`` with ``fact``'s
+        value between positions ``low`` and ``high`` of its order; None if all are rejected."""
+        order = self._values[fact]
+        inside = set(order[low:high + 1])
+        assumptions = [-self._val[(f, v)] for f, allowed in box.items() if f != fact
+                       for v in self._values[f] if v not in allowed]
+        assumptions.extend(-self._val[(fact, v)] for v in order if v not in inside)
+        approved, _ = self._solve([*assumptions, -self._rejected])
+        return None if approved is None else approved[fact]
+
+    def _widened(self, box: Mapping[int, frozenset[int]], fact: int, value: int
+                 ) -> frozenset[int]:
+        """The widest run of ``fact``'s values around ``value`` keeping ``box`` rejected."""
+        order = self._values[fact]
+        where = {v: i for i, v in enumerate(order)}
+        low = high = where[value]
+        limit, first = len(order) - 1, True
+        while high < limit:  # upwards: try everything first, then bisect
+            trial = limit if first else (high + limit + 1) // 2
+            first = False
+            approved = self._approved_value(box, fact, low, trial)
+            if approved is None:
+                high = trial
+            else:
+                limit = where[approved] - 1
+        limit, first = 0, True
+        while low > limit:  # downwards alike
+            trial = limit if first else (low + limit) // 2
+            first = False
+            approved = self._approved_value(box, fact, trial, high)
+            if approved is None:
+                low = trial
+            else:
+                limit = where[approved] + 1
+        return frozenset(order[low:high + 1])
 
 
 _BOXES: weakref.WeakKeyDictionary[CompiledTable, list[Box] | None] = weakref.WeakKeyDictionary()
