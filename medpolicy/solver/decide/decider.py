@@ -170,7 +170,8 @@ class Decider:
         """Every route on a lazily checked table, learning boxes as it goes (lazyroutes.py)."""
         from medpolicy.solver.decide.lazyroutes import LazyRoutes
 
-        return LazyRoutes(self.pathway_solver, self.missing_solver, self, self._cheapest_routes)
+        return LazyRoutes(self.pathway_solver, self.missing_solver, self,
+                          self._cheapest_routes, self._oracle)
 
     @cached_property
     def relevance_solver(self) -> RelevanceSolver:
@@ -260,7 +261,7 @@ class Decider:
             return None
         from medpolicy.solver.decide.oracle import DecideOracle
 
-        return DecideOracle(self.ctl, self._val, self._rejected, self.time_limit)
+        return DecideOracle(self.ctl, self._val, self._rejected, self.time_limit, self.table)
 
     @guarded
     def counterexample(self, fixed: Mapping[int, int]) -> dict[int, int] | None:
