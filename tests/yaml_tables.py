@@ -110,3 +110,11 @@ def yaml_tables_and_cases(draw: Any) -> tuple[Policy, Case]:
     actionable = frozenset(f.name for f, m in zip(drawn.facts, marks, strict=True) if m)
     policy = policy_from_text(policy_yaml(drawn, actionable))
     return policy, draw(_partial_case(policy))
+
+
+@st.composite
+def pend_by_default_tables_and_cases(draw: Any) -> tuple[Policy, list[Case]]:
+    """A random YAML-loaded table whose ``otherwise`` is pend, and three partial cases."""
+    drawn = replace(draw(_policies()), otherwise=Otherwise("pend", "no row"))
+    policy = policy_from_text(policy_yaml(drawn, frozenset()))
+    return policy, [draw(_partial_case(policy)) for _ in range(3)]

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # clingo and the search modules load with the first solve, no
     import clingo
 
     from medpolicy.solver.control import SymbolIndex
+    from medpolicy.solver.decide.lazyroutes import LazyRoutes
     from medpolicy.solver.decide.missing import Candidate, MissingSolver
     from medpolicy.solver.decide.oracle import DecideOracle
     from medpolicy.solver.decide.pathways import PathwaySolver, Route
@@ -165,6 +166,14 @@ class Decider:
         return PathwaySolver(self.table, self.time_limit)
 
     @cached_property
+    def _lazy_routes(self) -> LazyRoutes:
+        """Every route on a lazily checked table, learning boxes as it goes (lazyroutes.py)."""
+        from medpolicy.solver.decide.lazyroutes import LazyRoutes
+
+        return LazyRoutes(self.pathway_solver, self.missing_solver, self,
+                          self._cheapest_routes, self._oracle)
+
+    @cached_property
     def relevance_solver(self) -> RelevanceSolver:
         """The two-completion program, grounded on first use (only pends need it)."""
         from medpolicy.solver.decide.relevance import RelevanceSolver
@@ -252,7 +261,7 @@ class Decider:
             return None
         from medpolicy.solver.decide.oracle import DecideOracle
 
-        return DecideOracle(self.ctl, self._val, self._rejected, self.time_limit)
+        return DecideOracle(self.ctl, self._val, self._rejected, self.time_limit, self.table)
 
     @guarded
     def counterexample(self, fixed: Mapping[int, int]) -> dict[int, int] | None:
@@ -334,7 +343,7 @@ class Decider:
         routes: list[Route] = []
         if approvable:
             solver = self.pathway_solver
-            routes = self._cheapest_routes(known) if solver.lazy else solver.routes(known)
+            routes = self._lazy_routes.routes(known) if solver.lazy else solver.routes(known)
         if self.verify:
             for route in routes:
                 if self.box_counterexample(known, dict(route.box)) is not None:

@@ -153,12 +153,7 @@ class Evaluator:
 
         Every other row's key literal is false on the case, so it cannot match.
         """
-        rows = list(self._always)
-        for fact, by_value, every in self._index:
-            value = known.get(fact)
-            rows.extend(every if value is None else by_value.get(value, ()))
-        rows.sort()
-        return rows
+        return candidate_rows(self._always, self._index, known)
 
     def _decisive(self, match: list[int]) -> set[int]:
         """The matching rows that decide: the first, or those of the strongest outcome."""
@@ -169,6 +164,20 @@ class Evaluator:
         outcomes = self._outcomes
         best = max(OUTCOME_RANK[outcomes[r]] for r in match)
         return {r for r in match if OUTCOME_RANK[outcomes[r]] == best}
+
+
+RowIndex = tuple[tuple[int, dict[int, tuple[int, ...]], tuple[int, ...]], ...]
+
+
+def candidate_rows(always: tuple[int, ...], index: RowIndex, known: Mapping[int, int]
+                   ) -> list[int]:
+    """The rows without a key literal and those whose key literal ``known`` may satisfy."""
+    rows = list(always)
+    for fact, by_value, every in index:
+        value = known.get(fact)
+        rows.extend(every if value is None else by_value.get(value, ()))
+    rows.sort()
+    return rows
 
 
 def _key_literal(formula: Formula, table: CompiledTable) -> Lit | None:

@@ -21,9 +21,10 @@ Some tables have a rejection formula whose DNF is too large (typically
 negation of every approve row). Then the boxes are found lazily, guided by
 counterexamples: solve against the boxes known so far; check every answer
 with the decide program (an oracle); turn each counterexample, a rejected
-complete case, into a box by freeing its facts while the box stays rejected;
-repeat until every answer checks. Boxes are facts about the table, not the
-case, so they are kept for the next cases.
+complete case, into a box by freeing its facts while the box stays rejected
+and widening the values of the rest (``oracle.py``); learn the boxes of every
+refuted answer of a round at once; repeat until every answer checks. Boxes
+are facts about the table, not the case, so they are kept for the next cases.
 
 The lazy search is incremental on one grounded program (multi-shot): a new
 box is added to the grounded Control as a ground constraint over the
@@ -168,14 +169,15 @@ class MissingSolver:
                 raise TooComplexError(
                     f"more than {MODEL_CAP} cheapest ways to document this case on a table "
                     "whose conditions are checked lazily; simplify the table")
-            box = self._refute(known, found)
-            if box is None:
+            boxes = self._refute(known, found)
+            if not boxes:
                 return found, True
             if time.monotonic() > deadline:
                 raise SolverError(
                     f"the search for missing documentation took longer than its time limit "
                     f"of {self.time_limit:g} s; raise the limit or simplify the table")
-            self.add_box(box)
+            for box in boxes:
+                self.add_box(box)
 
     def add_box(self, box: Box) -> None:
         """Add one rejection box to the grounded program(s) without grounding them again.
@@ -193,15 +195,24 @@ class MissingSolver:
             _add_box(ctl, pick, box, self.table)
 
     def _refute(self, known: Mapping[int, int], found: Mapping[Candidate, list[Assignment]]
-                ) -> Box | None:
-        """A new rejected box that some answer runs into, or None when every answer checks."""
+                ) -> list[Box]:
+        """New rejected boxes, one for each answer that no box of this round already
+        refutes; empty when every answer checks.
+
+        Learning every refuted answer's box in one round (rather than the first
+        one only) keeps the number of optimisation rounds per case small.
+        """
+        learnt: list[Box] = []
         for candidate, assignments in found.items():
             kept = {f: v for f, v in known.items() if f not in candidate.changed}
             for assignment in assignments:
-                counter = self.oracle.counterexample({**kept, **assignment})
+                fixed = {**kept, **assignment}
+                if any(_meets(box, fixed) for box in learnt):
+                    continue
+                counter = self.oracle.counterexample(fixed)
                 if counter is not None:
-                    return self.oracle.rejected_box(counter)
-        return None
+                    learnt.append(self.oracle.rejected_box(counter))
+        return learnt
 
     def _solve(
         self, known: Mapping[int, int], allow_change: bool
@@ -310,6 +321,11 @@ class MissingSolver:
         finally:
             config.opt_mode = "optN"
         return seen
+
+
+def _meets(box: Box, fixed: Mapping[int, int]) -> bool:
+    """Whether some completion of the partial assignment ``fixed`` lies in ``box``."""
+    return all(f not in fixed or fixed[f] in allowed for f, allowed in box.items())
 
 
 def _add_box(ctl: clingo.Control, pick: Mapping[tuple[int, ...], int], box: Box,

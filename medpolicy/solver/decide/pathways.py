@@ -9,12 +9,12 @@ boxes: each model is sufficient because the solver checked every rejection
 box against it. The facts a box restricts (not left at their whole domain)
 are a pathway; the cheapest pathways are the missing sets.
 
-When the rejection DNF is too large, enumerating maximal boxes against the
-boxes found lazily does not converge in reasonable time (each round admits
-ever more candidate boxes); such tables get their cheapest routes from the
-missing-set search instead (``Decider.documentation_request``).
+When the rejection DNF is too large, the same program is grounded over the
+rejection boxes learnt so far (``ground_over``) and each enumerated box is
+checked against the decide program, learning a box from each that fails
+(``lazyroutes.py``).
 
-The eager program never changes once grounded, so a case's routes depend on its
+On the eager path the program never changes once grounded, so a case's routes depend on its
 known values alone: they are remembered per known values (up to ``ROUTE_MEMO``
 cases), and a case seen before (the empty case above all) needs no enumeration.
 """
@@ -92,6 +92,15 @@ class PathwaySolver:
             value = known.get(f)
             assumptions.extend(self._unknown[f] if value is None else self._known[f][value])
         return assumptions
+
+    def ground_over(self, boxes: list[Box]) -> None:
+        """On the lazy path: ground ``request.lp`` over the rejection boxes learnt so far."""
+        self.boxes = list(boxes)
+        self._build()
+
+    def enumerate(self, known: Mapping[int, int]) -> list[Route]:
+        """Every maximal box against the boxes grounded so far, sorted (lazy path)."""
+        return self._enumerate(known, ENUMERATION_CAP)[0]
 
     def routes(self, known: Mapping[int, int]) -> list[Route]:
         """Every maximal sufficient box of the case, cheapest first, then by fact names
