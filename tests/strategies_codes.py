@@ -60,6 +60,18 @@ def _condition(draw: Any, sets: int, depth: int = 2) -> str:
     return "(" + joiner.join(parts) + ")"
 
 
+def _facts_and_policy(draw: Any, with_int: bool) -> list[str]:
+    """The facts (dx open or closed, b, and n when ``with_int``) and the hit policy."""
+    closed = draw(st.booleans())
+    lines = ["facts:",
+             f"  dx: {{type: codes, system: TEST, cost: {draw(st.integers(1, 2))}"
+             + (", default: []}" if closed else "}"),
+             f"  b: {{type: bool, cost: {draw(st.integers(1, 2))}}}"]
+    if with_int:
+        lines.append(f"  n: {{type: int, min: 0, max: 4, cost: {draw(st.integers(1, 2))}}}")
+    return [*lines, f"hit_policy: {draw(st.sampled_from(HIT_POLICIES[:2]))}", "rows:"]
+
+
 @st.composite
 def codes_table_texts(draw: Any) -> str:
     """A table with one codes fact, a bool and a small int, 1 to 3 value sets, 1 to 3 rows."""
@@ -68,13 +80,7 @@ def codes_table_texts(draw: Any) -> str:
     for i in range(sets):
         patterns = draw(st.lists(pattern(), min_size=1, max_size=3))
         lines += [f"  vs{i}:", "    system: TEST", f"    codes: {_quoted(patterns)}"]
-    closed = draw(st.booleans())
-    lines += ["facts:",
-              f"  dx: {{type: codes, system: TEST, cost: {draw(st.integers(1, 2))}"
-              + (", default: []}" if closed else "}"),
-              f"  b: {{type: bool, cost: {draw(st.integers(1, 2))}}}",
-              f"  n: {{type: int, min: 0, max: 4, cost: {draw(st.integers(1, 2))}}}",
-              f"hit_policy: {draw(st.sampled_from(HIT_POLICIES[:2]))}", "rows:"]
+    lines += _facts_and_policy(draw, with_int=True)
     for r in range(draw(st.integers(1, 3))):
         outcome = draw(st.sampled_from(OUTCOMES))
         lines += [f"  - id: r{r}", f"    when: '{draw(_condition(sets))}'",
@@ -109,3 +115,56 @@ def codes_tables_and_cases(draw: Any) -> tuple[Policy, Case]:
     """A random codes table with a random partial case of it."""
     policy = draw(codes_tables())
     return policy, draw(codes_case(policy))
+
+
+#: Two-character stems of the wide tables' value sets: disjoint as ``stem*`` prefixes.
+WIDE_STEMS = ("11", "12", "1A", "1B", "21", "22", "2A", "2B", "A1", "A2", "AA", "AB",
+              "B1", "B2", "BA", "BB")
+
+
+@st.composite
+def wide_codes_table_texts(draw: Any) -> str:
+    """A table whose codes fact has 11 or 12 regions (more than the old cap of 10): 10
+    disjoint prefix sets, one of which also holds an exact code of another (an overlap),
+    a bool, and rows that count over the sets (``at_least(2, ...)``), ask for one or
+    forbid one."""
+    stems = draw(st.lists(st.sampled_from(WIDE_STEMS), min_size=10, max_size=10,
+                          unique=True))
+    sets = len(stems)
+    lines = ["id: codes-wide", "title: codes with many regions", 'version: "1"', "valuesets:"]
+    overlap = draw(st.integers(0, sets - 1))
+    for i, stem in enumerate(stems):
+        patterns = [f"{stem}*"]
+        if i == overlap:
+            patterns.append(stems[(i + 1) % sets] + "1")
+        lines += [f"  vs{i}:", "    system: TEST", f"    codes: {_quoted(patterns)}"]
+    lines += _facts_and_policy(draw, with_int=False)
+    for r in range(draw(st.integers(1, 3))):
+        # The first row counts over every set, so each one cuts the codes.
+        picked = list(range(sets)) if r == 0 else draw(st.lists(
+            st.integers(0, sets - 1), min_size=2, max_size=sets, unique=True))
+        count = f"at_least(2, [{', '.join(f'has(dx, vs{i})' for i in picked)}])"
+        one = f"has(dx, vs{draw(st.integers(0, sets - 1))})"
+        counting = (count, f"{count} or {one}", f"{count} and not {one}",
+                    f"({count} or b) and not {one}")
+        condition = draw(st.sampled_from(
+            counting if r == 0 else (*counting, f"b and {one}", f"not b and not {one}")))
+        lines += [f"  - id: r{r}", f"    when: '{condition}'",
+                  f"    outcome: {draw(st.sampled_from(OUTCOMES))}", "    reason: because"]
+    lines += ["otherwise:", f"  outcome: {draw(st.sampled_from(OUTCOMES))}",
+              "  reason: otherwise"]
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def wide_codes_tables_and_cases(draw: Any) -> tuple[Policy, Case]:
+    """A wide codes table with a partial case: dx unknown or 0 to 3 codes of its stems."""
+    text = draw(wide_codes_table_texts())
+    policy = policy_from_text(text)
+    facts: dict[str, object] = {}
+    if draw(st.booleans()):
+        codes = [s + t for s in WIDE_STEMS for t in ("", "1", "3")] + ["C", "3"]
+        facts["dx"] = draw(st.lists(st.sampled_from(codes), max_size=3, unique=True))
+    if draw(st.booleans()):
+        facts["b"] = draw(st.booleans())
+    return policy, case_from_mapping({"id": "c", "facts": facts}, policy)

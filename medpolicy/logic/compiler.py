@@ -126,10 +126,16 @@ class CompiledTable:
     # -- emission ------------------------------------------------------------
 
     def emit_domains(self, backend: clingo.Backend, with_cost: bool = False) -> None:
+        """Facts and their values; a codes fact's values (the subsets of its regions,
+        ``2**R`` of them) as ``span(F,2**R)``, which the encodings expand."""
         facts: list[clingo.Symbol] = []
         for i, domain in enumerate(self.domains):
             facts.append(_fn("fact", i))
-            facts.extend(_fn("value", i, v) for v in domain.indices())
+            if domain.space is not None:
+                facts.append(_fn("span", i, len(domain)))
+                facts.extend(_fn("region", i, r) for r in range(len(domain.space.regions)))
+            else:
+                facts.extend(_fn("value", i, v) for v in domain.indices())
             if with_cost:
                 facts.append(_fn("cost", i, domain.fact.cost))
                 if domain.fact.actionable:
@@ -148,7 +154,11 @@ class CompiledTable:
             n = next(counter)
             if isinstance(formula, Lit):
                 facts.append(_fn("lit", n, formula.fact))
-                facts.extend(_fn("allow", n, v) for v in sorted(formula.allowed))
+                inside = touched_regions(self.domains[formula.fact], formula.allowed)
+                if inside is None:
+                    facts.extend(_fn("allow", n, v) for v in sorted(formula.allowed))
+                else:
+                    facts.extend(_fn("hasreg", n, r) for r in inside)
             elif isinstance(formula, Ref):
                 facts.append(_fn("cref", n, formula.criterion))
             elif isinstance(formula, FNot):
@@ -187,9 +197,30 @@ class CompiledTable:
         _add_facts(backend, facts)
 
 
+def touched_regions(domain: Domain, allowed: frozenset[int]) -> list[int] | None:
+    """The regions of a codes fact's literal when it holds exactly on the lists touching
+    them (``has``): the encodings expand ``hasreg`` into ``allow`` in the grounder. None for
+    any other literal."""
+    if domain.space is None:
+        return None
+    size = len(domain.space.regions)
+    inside = [r for r in range(size) if 1 << r in allowed]
+    mask = sum(1 << r for r in inside)
+    if len(allowed) != (1 << size) - (1 << (size - len(inside))) or not all(
+            v & mask for v in allowed):
+        return None
+    return inside
+
+
 def _add_facts(backend: clingo.Backend, symbols: Iterable[clingo.Symbol]) -> None:
     for symbol in symbols:
         backend.add_rule([backend.add_atom(symbol)])
+
+
+def known_literals(given: Sequence[int], value: int) -> list[int]:
+    """Assumptions for a fact known with ``value``, from its ``given`` literals by value:
+    that literal true, every other false."""
+    return [lit if v == value else -lit for v, lit in enumerate(given)]
 
 
 def literal_map(ctl: clingo.Control, name: str, arity: int) -> Mapping[tuple[int, ...], int]:

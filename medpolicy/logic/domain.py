@@ -368,7 +368,9 @@ def joint_domains(facts: Sequence[Fact], *policies: Policy,
         elif fact.type == "enum":
             values = tuple(fact.values)
         elif fact.type == "codes":
-            space = cut_regions(fact.system, sets.get(fact.name, []))
+            where = f"{fact.location}: fact '{fact.name}'" if fact.location else \
+                f"fact '{fact.name}'"
+            space = cut_regions(fact.system, sets.get(fact.name, []), where)
             values = tuple(Touch(mask) for mask in range(1 << len(space.regions)))
             domains.append(Domain(fact, values, space=space))
             continue

@@ -26,8 +26,10 @@ from medpolicy.tables.codes import Pattern, key_of, least_code, show_code
 from medpolicy.tables.expr import And, Count, Expr, Has, Not, Or
 from medpolicy.tables.model import Policy
 
-#: The most regions one codes fact may have (its abstract values are their subsets).
-MAX_REGIONS = 10
+#: The most regions one codes fact may have. Evaluation is one yes/no per region, but
+#: the request and check engines still enumerate the 2**R region subsets, which at 16
+#: regions costs tens of seconds for a pending case (docs/codes.md, "Codes at scale").
+MAX_REGIONS = 16
 
 #: A code set's identity: its patterns as (kind, low, high), whatever they are called.
 SetKey = frozenset[tuple[str, str, str]]
@@ -97,8 +99,9 @@ class CodeSpace:
         return " and ".join(sorted({self.sets[i].name for i in inside}))
 
 
-def cut_regions(system: str, sets: Sequence[CodeSet]) -> CodeSpace:
-    """The regions ``sets`` cut the code space of ``system`` into."""
+def cut_regions(system: str, sets: Sequence[CodeSet], where: str = "") -> CodeSpace:
+    """The regions ``sets`` cut the code space of ``system`` into; ``where`` names the
+    fact (and its place) in the error when there are too many."""
     unique: list[CodeSet] = []
     seen: set[SetKey] = set()
     for item in sets:
@@ -132,8 +135,9 @@ def cut_regions(system: str, sets: Sequence[CodeSet]) -> CodeSpace:
         segment_region.append(by_signature[signature])
     if len(regions) > MAX_REGIONS:
         raise TooComplexError(
-            f"the value sets of one {system} codes fact cut its codes into {len(regions)} "
-            f"regions (at most {MAX_REGIONS}); use fewer overlapping value sets")
+            f"{where or 'a ' + system + ' codes fact'}: the value sets it is read with cut "
+            f"its codes into {len(regions)} regions (at most {MAX_REGIONS}); hint: merge "
+            "value sets the table reads alike, or read the fact with fewer overlapping sets")
     if not starts or starts[0] != "":
         starts.insert(0, "")
         segment_region.insert(0, segment_region[0] if segment_region else 0)

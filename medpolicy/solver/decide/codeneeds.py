@@ -66,6 +66,21 @@ def _k_of(minimal: list[int]) -> tuple[int, int] | None:
     return (k, union) if set(minimal) == expected else None
 
 
+def _split(minimal: list[int]) -> tuple[int, tuple[int, int]] | None:
+    """``(singles, (k, regions))`` when the minimal masks are single regions (their union
+    ``singles``) and every k-subset (k >= 2) of other ``regions``: "a code in A or B, or
+    codes in at least 2 of: c, d, e"."""
+    singles = 0
+    for mask in minimal:
+        if len(_bits(mask)) == 1:
+            singles |= mask
+    rest = [m for m in minimal if len(_bits(m)) > 1]
+    k_of = _k_of(rest) if rest and singles else None
+    if k_of is None or k_of[1] & singles:
+        return None
+    return singles, k_of
+
+
 def _sets_for(space: CodeSpace, mask: int) -> list[int] | None:
     """Code sets whose regions together are exactly ``mask`` (None: no such sets)."""
     regions = [sum(1 << r for r in range(len(space.regions)) if i in space.regions[r].sets)
@@ -115,9 +130,14 @@ def _combination_needs(domain: Domain, indices: Sequence[int]) -> str:
         return " or ".join(domain.label(i) for i in sorted(indices))
     minimal, forbidden = found
     k_of = _k_of(minimal)
+    split = _split(minimal)
     if k_of is not None:
         names = ", ".join(space.describe(r) for r in _bits(k_of[1]))
         text = f"codes in at least {k_of[0]} of: {names}"
+    elif split is not None:
+        singles, (k, regions) = split
+        names = ", ".join(space.describe(r) for r in _bits(regions))
+        text = f"a code in {_named(space, singles)}, or codes in at least {k} of: {names}"
     else:
         text = " or ".join("codes in " + " and ".join(space.describe(r) for r in _bits(m))
                            for m in minimal)
@@ -142,7 +162,8 @@ def _codes(domain: Domain, index: int) -> list[str]:
 
 def codes_allowed(domain: Domain, indices: Sequence[int]) -> dict[str, Any]:
     """``{"valueset": id}`` or ``{"codes": [patterns]}``; ``"not"`` holds what must be absent.
-    Codes in k of several regions is ``{"at_least": k, "of": [{...}, ...]}``; another box of
+    Codes in k of several regions is ``{"at_least": k, "of": [{...}, ...]}``; a code in some
+    regions or codes in k of others is ``{"any_of": [{...}, {"at_least": k, ...}]}``; another box of
     codes in several regions at once is ``{"all_of_one": [[codes], ...]}`` (a list
     works when it holds codes like every code of one of these lists); any other box is
     ``{"lists": [[codes], ...]}``, one representative list per value."""
@@ -155,9 +176,17 @@ def codes_allowed(domain: Domain, indices: Sequence[int]) -> dict[str, Any]:
             return {"lists": [_codes(domain, i) for i in sorted(indices)]}
         minimal, forbidden = found
         k_of = _k_of(minimal)
-        box: dict[str, Any] = (
-            {"at_least": k_of[0], "of": [_json_of(space, 1 << r) for r in _bits(k_of[1])]}
-            if k_of is not None else {"all_of_one": [_codes(domain, m) for m in minimal]})
+        split = _split(minimal)
+        box: dict[str, Any]
+        if k_of is not None:
+            box = {"at_least": k_of[0], "of": [_json_of(space, 1 << r) for r in _bits(k_of[1])]}
+        elif split is not None:
+            singles, (k, regions) = split
+            box = {"any_of": [_json_of(space, singles),
+                              {"at_least": k,
+                               "of": [_json_of(space, 1 << r) for r in _bits(regions)]}]}
+        else:
+            box = {"all_of_one": [_codes(domain, m) for m in minimal]}
         if forbidden:
             box["not"] = _json_of(space, forbidden)
         return box

@@ -43,7 +43,7 @@ from typing import Any, Protocol
 import clingo
 
 from medpolicy.errors import SolverError, TooComplexError
-from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
+from medpolicy.logic.compiler import CompiledTable, encoding, known_literals, literal_map
 from medpolicy.logic.dnf import Box
 from medpolicy.solver.control import SymbolIndex, new_control, solve_models
 from medpolicy.solver.decide.oracle import rejection_boxes
@@ -106,10 +106,9 @@ class MissingSolver:
         values = [d.indices() for d in self.table.domains]
         # Per fact: assumptions when unknown, and when known with each value.
         self._unknown = [[-given[(f, v)] for v in vs] for f, vs in enumerate(values)]
-        self._known = [
-            [[given[(f, v)] if v == w else -given[(f, v)] for v in vs] for w in vs]
-            for f, vs in enumerate(values)
-        ]
+        # Known with value w: given(f,w), and no other value (built per case: a codes
+        # fact has 2**R values, and a table of every pair would be quadratic).
+        self._given = [[given[(f, v)] for v in vs] for f, vs in enumerate(values)]
         self._index = _shown_index(ctl)
 
     def _ground(self, extra: str, *arguments: str) -> clingo.Control:
@@ -129,7 +128,8 @@ class MissingSolver:
         assumptions = [self._may_change if allow_change else -self._may_change]
         for f in range(len(self.table.domains)):
             value = known.get(f)
-            assumptions.extend(self._unknown[f] if value is None else self._known[f][value])
+            assumptions.extend(self._unknown[f] if value is None
+                               else known_literals(self._given[f], value))
         return assumptions
 
     def _read(self, model: clingo.Model, index: SymbolIndex[tuple[str, int, int]]
@@ -347,3 +347,4 @@ def _shown_index(ctl: clingo.Control) -> SymbolIndex[tuple[str, int, int]]:
             args = [a.number for a in atom.symbol.arguments]
             items[atom.symbol] = (name, args[0], args[1] if arity == 2 else -1)
     return SymbolIndex(items)
+

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import clingo
 
 from medpolicy.errors import TooComplexError
-from medpolicy.logic.compiler import CompiledTable, encoding, literal_map
+from medpolicy.logic.compiler import CompiledTable, encoding, known_literals, literal_map
 from medpolicy.logic.dnf import Box
 from medpolicy.solver.control import SymbolIndex, new_control, solve_models
 from medpolicy.solver.decide.oracle import rejection_boxes
@@ -74,10 +74,9 @@ class PathwaySolver:
         given = literal_map(ctl, "given", 2)
         values = [d.indices() for d in self.table.domains]
         self._unknown = [[-given[(f, v)] for v in vs] for f, vs in enumerate(values)]
-        self._known = [
-            [[given[(f, v)] if v == w else -given[(f, v)] for v in vs] for w in vs]
-            for f, vs in enumerate(values)
-        ]
+        # Known with value w: given(f,w), and no other value (built per case: a codes
+        # fact has 2**R values, and a table of every pair would be quadratic).
+        self._given = [[given[(f, v)] for v in vs] for f, vs in enumerate(values)]
         items: dict[clingo.Symbol, tuple[int, int]] = {}
         for atom in ctl.symbolic_atoms.by_signature("box", 2):
             f, v = (a.number for a in atom.symbol.arguments)
@@ -90,7 +89,8 @@ class PathwaySolver:
         assumptions: list[int] = []
         for f in range(len(self.table.domains)):
             value = known.get(f)
-            assumptions.extend(self._unknown[f] if value is None else self._known[f][value])
+            assumptions.extend(self._unknown[f] if value is None
+                               else known_literals(self._given[f], value))
         return assumptions
 
     def ground_over(self, boxes: list[Box]) -> None:
@@ -144,3 +144,4 @@ class PathwaySolver:
         found.sort(key=lambda r: (r.cost, sorted(names[f] for f in r.facts),
                                   [sorted(vs) for _, vs in r.box]))
         return found, complete
+

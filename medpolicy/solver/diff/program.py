@@ -22,6 +22,7 @@ from typing import Any
 import clingo
 
 from medpolicy.logic.compiler import encoding
+from medpolicy.logic.escapes import escape_boxes
 from medpolicy.logic.formula import FAnd, FConst, FNot, FOr, Formula, Lit, Ref
 from medpolicy.solver.control import new_control, solve_models
 from medpolicy.solver.diff.joint import JointSpace, TableView
@@ -85,6 +86,21 @@ def _table_symbols(tag: str, view: TableView) -> list[clingo.Symbol]:
     return facts
 
 
+def _escapes(tag: str, view: TableView, space: JointSpace) -> list[clingo.Symbol] | None:
+    """A table's escape boxes (see escapes.py), None when there are too many."""
+    found = escape_boxes(space.domains, view.policy, view.criteria, view.rows)
+    if found is None:
+        return None
+    facts: list[clingo.Symbol] = []
+    for outcome, boxes in found.items():
+        for b, box in enumerate(boxes):
+            facts.append(_fn("escape", tag, outcome, b))
+            for f, allowed in box.items():
+                facts.append(_fn("ebfact", tag, outcome, b, f))
+                facts += [_fn("eballow", tag, outcome, b, f, v) for v in sorted(allowed)]
+    return facts
+
+
 def _odd(space: JointSpace) -> list[clingo.Symbol]:
     """Values a witness had better not show, with how much that matters (``odd(F,V,P)``).
 
@@ -121,8 +137,20 @@ class DiffProgram:
             symbols.append(_fn("fact", f))
             symbols += [_fn("value", f, v) for v in domain.indices()]
         symbols += _table_symbols("old", space.old) + _table_symbols("new", space.new)
-        widest = max((len(space.domains[f]) for view in (space.old, space.new)
-                      for f in view.reads - view.defaults.keys()), default=1)
+        # A free codes fact needs no copy per list where its table has escape boxes.
+        codes = {f for f, domain in enumerate(space.domains) if domain.space is not None}
+        symbols += [_fn("codes", f) for f in sorted(codes)]
+        enumerated: set[int] = set()
+        for tag, view in (("old", space.old), ("new", space.new)):
+            escapes = _escapes(tag, view, space) if codes & view.reads else []
+            free = view.reads - view.defaults.keys()
+            if escapes is None:
+                symbols.append(_fn("ucodes", tag))
+                enumerated |= free
+            else:
+                symbols += escapes
+                enumerated |= free - codes
+        widest = max((len(space.domains[f]) for f in enumerated), default=1)
         symbols += [_fn("ucopy", k) for k in range(widest)]
         symbols += [_fn("ecopy", widest + e) for e in range(2)]
         symbols += _odd(space)
