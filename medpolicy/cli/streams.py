@@ -32,9 +32,14 @@ EXIT_PIPE_CLOSED = 1
 class Interrupted(BaseException):
     """A signal asked the command to stop (SIGINT or SIGTERM)."""
 
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
+    signum: int
+
+    def __init__(self, signum: int | Interrupted) -> None:
+        # clingo re-raises an exception from one of its callbacks as ``type(e)(e)``:
+        # an Interrupted built from an Interrupted is the same signal.
+        number = signum.signum if isinstance(signum, Interrupted) else signum
+        super().__init__(number)
+        self.signum = number
 
     @property
     def exit_code(self) -> int:
