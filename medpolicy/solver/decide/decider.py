@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # clingo and the search modules load with the first solve, no
     from medpolicy.solver.decide.pathways import PathwaySolver, Route
     from medpolicy.solver.decide.relevance import RelevanceSolver
     from medpolicy.solver.decide.request import DocumentationRequest, NeedMaker
+    from medpolicy.solver.decide.residual import ResidualRequest
 
 T = TypeVar("T")
 
@@ -75,6 +76,7 @@ class Decider:
         verify: bool = False,
         max_pathways: int = DEFAULT_MAX_PATHWAYS,
         fast_path: bool = True,
+        residual: bool | None = None,
     ) -> None:
         if max_alternatives < 1 or max_pathways < 1:
             raise ValueError("max_alternatives and max_pathways must be at least 1")
@@ -87,6 +89,10 @@ class Decider:
         self.table = CompiledTable(policy)
         #: The complete-case fast path (``evaluate.py``); None when turned off.
         self.evaluator = Evaluator(self.table) if fast_path else None
+        #: The request of a case with few unknowns by evaluation (``residual.py``):
+        #: None uses it on tables whose rejection boxes are found lazily, True on every
+        #: table, False never.
+        self.residual = residual
         #: How many consequences the fast path gave, and how many a solve gave.
         self.fast_calls = 0
         self.solved_calls = 0
@@ -340,8 +346,11 @@ class Decider:
         """Missing sets, pathways, the factored request, relevant facts and the next question."""
         from medpolicy.solver.decide.request import build_request
 
+        evaluated = self._residual_request(known, approvable)
         routes: list[Route] = []
-        if approvable:
+        if evaluated is not None:
+            routes = evaluated[0]
+        elif approvable:
             solver = self.pathway_solver
             routes = self._lazy_routes.routes(known) if solver.lazy else solver.routes(known)
         if self.verify:
@@ -350,10 +359,27 @@ class Decider:
                     raise SolverError(
                         f"internal check failed: a pathway for {self.policy.id} does not "
                         "force approval; please report this table and case")
-        in_routes = frozenset(f for route in routes for f in route.facts)
-        relevant = self.relevance_solver.relevant(known, self._open_facts(open_rows), in_routes)
+        if evaluated is not None:
+            relevant = evaluated[1]
+        else:
+            in_routes = frozenset(f for route in routes for f in route.facts)
+            relevant = self.relevance_solver.relevant(
+                known, self._open_facts(open_rows), in_routes)
         return build_request(self.table, self._need, routes, relevant, max_alternatives,
                              max_pathways)
+
+    def _residual_request(self, known: Mapping[int, int], approvable: bool
+                          ) -> tuple[list[Route], frozenset[int]] | None:
+        """Routes and relevant facts by evaluation, when it applies (``residual.py``)."""
+        if self.residual is False or (self.residual is None and not self.pathway_solver.lazy):
+            return None
+        return self._residual.request(known, approvable)
+
+    @cached_property
+    def _residual(self) -> ResidualRequest:
+        from medpolicy.solver.decide.residual import ResidualRequest
+
+        return ResidualRequest(self.table)
 
     @guarded
     def missing_sets(

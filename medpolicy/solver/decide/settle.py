@@ -33,7 +33,7 @@ class RejectionSettler:
 
     def rejected(self, known: Mapping[int, int]) -> bool | None:
         """True when no completion of ``known`` is approved; None when evaluation cannot tell."""
-        values = _Criteria(self._tests, known)
+        values = LazyCriteria(self._tests, known)
         approvable = False
         for r in self._candidates(known):
             matched = self._rows[r](known, values)
@@ -49,7 +49,7 @@ class RejectionSettler:
 
     def approved(self, known: Mapping[int, int]) -> bool:
         """True when evaluation shows every completion of ``known`` approved."""
-        values = _Criteria(self._tests, known)
+        values = LazyCriteria(self._tests, known)
         surely = False
         for r in self._candidates(known):
             matched = self._rows[r](known, values)
@@ -68,7 +68,7 @@ class RejectionSettler:
         return candidate_rows(self._always, self._index, known)
 
 
-class _Criteria(Sequence[bool | None]):
+class LazyCriteria(Sequence[bool | None]):
     """Criterion values evaluated when a row first reads them (most rows read none)."""
 
     _UNSET = object()

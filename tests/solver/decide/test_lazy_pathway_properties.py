@@ -23,7 +23,7 @@ from tests.yaml_tables import pend_by_default_tables_and_cases
 def _decisions(policy: Policy, cases: list[Case]) -> list[Decision]:
     """The cases decided in a row on one lazily checked Decider."""
     with _lazy():
-        decider = Decider(policy, max_alternatives=1000, max_pathways=1000)
+        decider = Decider(policy, max_alternatives=1000, max_pathways=1000, residual=False)
         assert decider.pathway_solver.lazy
         return [decider.decide(case) for case in cases]
 

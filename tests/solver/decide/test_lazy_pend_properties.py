@@ -55,7 +55,7 @@ def test_lazy_missing_sets_are_sound_minimal_and_complete_case_after_case(
     """Case after case on one Decider, each missing set approves, is cheapest, and none lacks."""
     policy, cases = table_and_cases
     with _lazy():
-        decider = Decider(policy, max_alternatives=50)
+        decider = Decider(policy, max_alternatives=50, residual=False)
         decisions = [decider.decide(case) for case in cases]
     for case, decision in zip(cases, decisions, strict=True):
         assert decision.verdict == reference.verdict(policy, case.facts)
@@ -70,7 +70,7 @@ def test_learnt_boxes_are_rejected_and_contain_no_approved_case(
     """Every box the lazy search keeps holds only complete cases that are not approved."""
     policy, cases = table_and_cases
     with _lazy():
-        decider = Decider(policy, max_alternatives=50)
+        decider = Decider(policy, max_alternatives=50, residual=False)
         for case in cases:
             decider.decide(case)
         boxes = list(decider.missing_solver.boxes) if "missing_solver" in vars(decider) else []

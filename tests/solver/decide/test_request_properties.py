@@ -37,7 +37,11 @@ def test_pathways_are_every_maximal_box(table_and_case: tuple[Policy, Case]) -> 
     """Pathways are sound, maximal, restrict every fact they name, and are all of them."""
     policy, case = table_and_case
     assume(_approvable_pend(policy, case))
-    decision = _decide(policy, case)
+    assert_every_maximal_box(policy, case, _decide(policy, case))
+
+
+def assert_every_maximal_box(policy: Policy, case: Case, decision: Decision) -> None:
+    """The pathways are sound, maximal, restrict every fact they name, and are all of them."""
     space = request_reference.space(policy, dict(case.facts))
     boxes = [_box(policy, p.needs) for p in decision.pathways]
     for box in boxes:

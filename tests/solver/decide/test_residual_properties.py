@@ -1,0 +1,134 @@
+"""Property tests: the request by evaluation (``residual.py``) equals brute force and the solver.
+
+``Decider(residual=True)`` reads the routes and the relevant facts off the
+outcome of every completion; ``residual=False`` runs the solver's search.
+Both must give DESIGN's request: checked against the brute-force reference
+(``tests.request_reference``) on YAML-loaded tables of every hit policy and
+``otherwise``, and against each other on tables with counting, decimals,
+dates and codes, where the whole request must be the same, in the same order.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from medpolicy.solver.decide import maxboxes
+from medpolicy.solver.decide.decider import Decider
+from medpolicy.solver.decide.result import Decision
+from medpolicy.tables.model import Case, Policy
+from tests import reference, request_reference
+from tests.solver.decide.test_lazy_pend_properties import _lazy
+from tests.solver.decide.test_request_properties import (
+    _approvable_pend,
+    _box,
+    assert_every_maximal_box,
+)
+from tests.strategies_codes import codes_tables_and_cases
+from tests.strategies_text import DATE_KINDS, DECIMAL_KINDS, count_tables_and_cases
+from tests.yaml_tables import pend_by_default_tables_and_cases, yaml_tables_and_cases
+
+
+def _decide(policy: Policy, case: Case, residual: bool | None) -> Decision:
+    decider = Decider(policy, max_alternatives=1000, max_pathways=1000, verify=True,
+                      residual=residual)
+    return decider.decide(case)
+
+
+def _request(decision: Decision) -> tuple[object, ...]:
+    return (decision.verdict, decision.missing, decision.missing_omitted, decision.pathways,
+            decision.pathways_omitted, decision.request, decision.relevant,
+            decision.next_question)
+
+
+@given(yaml_tables_and_cases())
+def test_evaluated_pathways_are_every_maximal_box(table_and_case: tuple[Policy, Case]) -> None:
+    """By evaluation, the pathways are exactly brute force's maximal boxes, cheapest first."""
+    policy, case = table_and_case
+    assume(_approvable_pend(policy, case))
+    assert_every_maximal_box(policy, case, _decide(policy, case, residual=True))
+
+
+@given(yaml_tables_and_cases())
+def test_evaluated_relevance_and_missing_match_brute_force(
+    table_and_case: tuple[Policy, Case],
+) -> None:
+    """By evaluation, relevant is the two-completion definition; missing the cheapest sets."""
+    policy, case = table_and_case
+    decision = _decide(policy, case, residual=True)
+    space = request_reference.space(policy, dict(case.facts))
+    if decision.verdict == "pend":
+        assert set(decision.relevant) == request_reference.relevant(space)
+    if _approvable_pend(policy, case):
+        best, optimal = reference.optimal_sets(policy, dict(case.facts))
+        assert {a.facts for a in decision.missing} == optimal
+        assert all(a.cost == best for a in decision.missing)
+
+
+@given(yaml_tables_and_cases())
+def test_evaluated_request_equals_the_solver_search(table_and_case: tuple[Policy, Case]) -> None:
+    """The whole request by evaluation is the solver search's, item for item and in order."""
+    policy, case = table_and_case
+    assert _request(_decide(policy, case, True)) == _request(_decide(policy, case, False))
+
+
+@given(st.one_of(count_tables_and_cases(), count_tables_and_cases(DECIMAL_KINDS),
+                 count_tables_and_cases(DATE_KINDS), codes_tables_and_cases()))
+def test_evaluated_request_equals_the_solver_on_every_type(
+    table_and_case: tuple[Policy, Case],
+) -> None:
+    """With counting, decimals, date windows and codes, evaluation and the solver agree."""
+    policy, case = table_and_case
+    assert _request(_decide(policy, case, True)) == _request(_decide(policy, case, False))
+
+
+@given(pend_by_default_tables_and_cases())
+def test_lazy_tables_use_evaluation_and_agree_with_brute_force(
+    table_and_cases: tuple[Policy, list[Case]],
+) -> None:
+    """On a lazily checked table (the default user), pathways are brute force's boxes and
+    no missing-set or pathway program is grounded for a case evaluation handles."""
+    policy, cases = table_and_cases
+    with _lazy():
+        decider = Decider(policy, max_alternatives=1000, max_pathways=1000)
+        decisions = [decider.decide(case) for case in cases]
+        assert decider.pathway_solver.lazy
+    assert "missing_solver" not in vars(decider)
+    for case, decision in zip(cases, decisions, strict=True):
+        if not _approvable_pend(policy, case):
+            assert decision.pathways == ()
+            continue
+        space = request_reference.space(policy, dict(case.facts))
+        expected = request_reference.maximal_boxes(space)
+        if expected is not None:
+            request_reference.assert_same_boxes(
+                [_box(policy, p.needs) for p in decision.pathways], expected)
+
+
+def _brute_boxes(points: set[tuple[int, ...]], sizes: list[int]) -> set[tuple[frozenset[int], ...]]:
+    """Every maximal box by trying every product of non-empty subsets."""
+    subsets = [[frozenset(c) for k in range(1, n + 1) for c in itertools.combinations(range(n), k)]
+               for n in sizes]
+    inside = {box for box in itertools.product(*subsets)
+              if all(p in points for p in itertools.product(*box))}
+    return {box for box in inside
+            if not any(other != box and all(a <= b for a, b in zip(box, other, strict=True))
+                       for other in inside)}
+
+
+@given(st.lists(st.integers(1, 3), min_size=1, max_size=3).flatmap(
+    lambda sizes: st.tuples(st.just(sizes), st.sets(st.tuples(*(st.integers(0, n - 1)
+                                                                  for n in sizes))))))
+def test_maximal_boxes_equal_brute_force(drawn: tuple[list[int], set[tuple[int, ...]]]) -> None:
+    """The bit-mask enumeration finds exactly the maximal boxes, none twice."""
+    sizes, points = drawn
+    relation: dict[tuple[int, ...], int] = {}
+    for p in points:
+        relation[p[:-1]] = relation.get(p[:-1], 0) | 1 << p[-1]
+    found = maxboxes.maximal_boxes(relation, len(sizes), 10**6)
+    boxes = [(*values, frozenset(v for v in range(sizes[-1]) if mask >> v & 1))
+             for values, mask in found]
+    assert len(set(boxes)) == len(boxes)
+    assert set(boxes) == _brute_boxes(points, sizes)
