@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # clingo and the search modules load with the first solve, no
     from medpolicy.solver.decide.lazyroutes import LazyRoutes
     from medpolicy.solver.decide.missing import Candidate, MissingSolver
     from medpolicy.solver.decide.oracle import DecideOracle
+    from medpolicy.solver.decide.partial import PartialEvaluator
     from medpolicy.solver.decide.pathways import PathwaySolver, Route
     from medpolicy.solver.decide.relevance import RelevanceSolver
     from medpolicy.solver.decide.request import DocumentationRequest, NeedMaker
@@ -379,7 +380,13 @@ class Decider:
     def _residual(self) -> ResidualRequest:
         from medpolicy.solver.decide.residual import ResidualRequest
 
-        return ResidualRequest(self.table)
+        return ResidualRequest(self._partial)
+
+    @cached_property
+    def _partial(self) -> PartialEvaluator:
+        from medpolicy.solver.decide.partial import PartialEvaluator
+
+        return PartialEvaluator(self.table)
 
     @guarded
     def missing_sets(

@@ -34,48 +34,65 @@ def maximal_boxes(points: Relation, dims: int, limit: int) -> list[MaskBox]:
     ``limit`` bounds the work (slice intersections and candidate boxes);
     past it ``TooMuchWork`` is raised.
     """
-    work = [0]
-    return _boxes({k: m for k, m in points.items() if m}, dims, limit, work)
+    return _Enumeration(limit).boxes({k: m for k, m in points.items() if m}, dims)
 
 
-def _boxes(points: Relation, dims: int, limit: int, work: list[int]) -> list[MaskBox]:
-    if not points:
-        return []
-    if dims == 1:
-        return [((), points[()])]
-    slices: dict[int, dict[tuple[int, ...], int]] = {}
-    for key, mask in points.items():
-        slices.setdefault(key[0], {})[key[1:]] = mask
-    frozen = {v: frozenset(s.items()) for v, s in slices.items()}
-    distinct = {f: slices[v] for v, f in frozen.items()}
-    closed = dict(distinct)
-    frontier = dict(distinct)
-    while frontier:
-        grown: dict[frozenset[tuple[tuple[int, ...], int]], dict[tuple[int, ...], int]] = {}
-        for a in frontier.values():
-            for b in distinct.values():
-                both = _intersection(a, b)
-                if both:
-                    name = frozenset(both.items())
-                    if name not in closed and name not in grown:
-                        grown[name] = both
-            work[0] += len(distinct)
-            if work[0] > limit:
-                raise TooMuchWork
-        closed.update(grown)
-        frontier = grown
-    boxes: list[MaskBox] = []
-    for common in closed.values():
-        members = frozenset(v for v, s in slices.items() if _holds(s, common))
-        outside = [s for v, s in slices.items() if v not in members]
-        for values, mask in _boxes(common, dims - 1, limit, work):
-            work[0] += 1
-            if work[0] > limit:
-                raise TooMuchWork
-            keys = list(product(*values))
-            if not any(all(s.get(k, 0) & mask == mask for k in keys) for s in outside):
-                boxes.append(((members, *values), mask))
-    return boxes
+class _Enumeration:
+    """One enumeration: its work count, and the boxes of each relation met on the way
+    (the closed sets of different branches share their intersections)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.work = 0
+        self.memo: dict[tuple[int, frozenset[tuple[tuple[int, ...], int]]], list[MaskBox]] = {}
+
+    def boxes(self, points: Relation, dims: int) -> list[MaskBox]:
+        if not points:
+            return []
+        if dims == 1:
+            return [((), points[()])]
+        key = (dims, frozenset(points.items()))
+        found = self.memo.get(key)
+        if found is None:
+            found = self._boxes(points, dims)
+            self.memo[key] = found
+        return found
+
+    def _spend(self, amount: int) -> None:
+        self.work += amount
+        if self.work > self.limit:
+            raise TooMuchWork
+
+    def _boxes(self, points: Relation, dims: int) -> list[MaskBox]:
+        slices: dict[int, dict[tuple[int, ...], int]] = {}
+        for key, mask in points.items():
+            slices.setdefault(key[0], {})[key[1:]] = mask
+        frozen = {v: frozenset(s.items()) for v, s in slices.items()}
+        distinct = {f: slices[v] for v, f in frozen.items()}
+        closed = dict(distinct)
+        frontier = dict(distinct)
+        while frontier:
+            grown: dict[frozenset[tuple[tuple[int, ...], int]], dict[tuple[int, ...], int]] = {}
+            for a in frontier.values():
+                for b in distinct.values():
+                    both = _intersection(a, b)
+                    if both:
+                        name = frozenset(both.items())
+                        if name not in closed and name not in grown:
+                            grown[name] = both
+                self._spend(len(distinct))
+            closed.update(grown)
+            frontier = grown
+        boxes: list[MaskBox] = []
+        for common in closed.values():
+            members = frozenset(v for v, s in slices.items() if _holds(s, common))
+            outside = [s for v, s in slices.items() if v not in members]
+            for values, mask in self.boxes(common, dims - 1):
+                self._spend(1)
+                keys = list(product(*values))
+                if not any(all(s.get(k, 0) & mask == mask for k in keys) for s in outside):
+                    boxes.append(((members, *values), mask))
+        return boxes
 
 
 def _intersection(a: Relation, b: Relation) -> dict[tuple[int, ...], int]:

@@ -36,15 +36,11 @@ from collections.abc import Mapping
 from itertools import product
 
 from medpolicy.budget import checkpoint
-from medpolicy.logic.compiler import CompiledTable
-from medpolicy.logic.formula import Lit, _walk
-from medpolicy.logic.outcomes import no_match_outcome
-from medpolicy.solver.decide.evaluate import _compile, _row_index, candidate_rows
 from medpolicy.solver.decide.grid import OutcomeGrid
 from medpolicy.solver.decide.maxboxes import TooMuchWork, maximal_boxes
+from medpolicy.solver.decide.partial import PartialEvaluator
 from medpolicy.solver.decide.pathways import Route
-from medpolicy.solver.decide.settle import LazyCriteria
-from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES
+from medpolicy.tables.model import OUTCOMES
 
 #: Completions (over value classes) evaluated for one case before the solver takes over.
 GRID_LIMIT = 1_000_000
@@ -64,41 +60,11 @@ _APPROVED = bytes(int(i == OUTCOMES.index("approve")) for i in range(256))
 class ResidualRequest:
     """Routes and relevant facts of partial cases of one table, by evaluation."""
 
-    def __init__(self, table: CompiledTable) -> None:
-        self.table = table
-        self._tests = tuple(_compile(formula) for formula in table.criteria)
-        self._rows = tuple(_compile(formula) for formula in table.rows)
-        self._always, self._index = _row_index(table)
-        policy = table.policy
-        self._outcome = tuple(OUTCOMES.index(row.outcome) for row in policy.rows)
-        self._rank = tuple(OUTCOME_RANK[row.outcome] for row in policy.rows)
-        self._first = policy.hit_policy == "first"
-        self._fallback = OUTCOMES.index(no_match_outcome(policy.otherwise))
-        self._costs = tuple(d.fact.cost for d in table.domains)
-        self._names = tuple(d.fact.name for d in table.domains)
-        self._classes: dict[int, tuple[tuple[int, ...], ...]] = {}
-        self._literals: dict[int, set[frozenset[int]]] | None = None
-        self._by_row: dict[int, dict[int, tuple[frozenset[int], ...]]] = {}
-
-    # -- value classes ---------------------------------------------------------
-
-    def literal_classes(self, fact: int) -> tuple[tuple[int, ...], ...]:
-        """The fact's values grouped by the literals of the table that hold on them.
-
-        Two values of a class satisfy the same literals, so every formula has
-        the same value on both in every completion: one stands for all.
-        """
-        found = self._classes.get(fact)
-        if found is None:
-            if self._literals is None:
-                self._literals = _literals_by_fact(self.table)
-            allowed = sorted(self._literals.get(fact, ()), key=sorted)
-            groups: dict[tuple[bool, ...], list[int]] = {}
-            for value in self.table.domains[fact].indices():
-                groups.setdefault(tuple(value in a for a in allowed), []).append(value)
-            found = tuple(tuple(g) for g in groups.values())
-            self._classes[fact] = found
-        return found
+    def __init__(self, evaluator: PartialEvaluator) -> None:
+        self.evaluator = evaluator
+        self.table = evaluator.table
+        self._costs = tuple(d.fact.cost for d in self.table.domains)
+        self._names = tuple(d.fact.name for d in self.table.domains)
 
     # -- the request -----------------------------------------------------------
 
@@ -109,7 +75,7 @@ class ResidualRequest:
         unknown = [f for f in range(len(self.table.domains)) if f not in known]
         if any(len(self.table.domains[f]) > DOMAIN_LIMIT for f in unknown):
             return None
-        classes = {f: self.literal_classes(f) for f in unknown}
+        classes = {f: self.evaluator.literal_classes(f) for f in unknown}
         facts = sorted((f for f in unknown if len(classes[f]) > 1),
                        key=lambda f: (-len(classes[f]), f))
         size = 1
@@ -141,7 +107,7 @@ class ResidualRequest:
         apart: classes on which each of their literals agrees have the same
         subtree, computed once and copied.
         """
-        settled, open_rows = self.settle(assigned)
+        settled, open_rows = self.evaluator.settle(assigned)
         cells = grid.cells
         if settled is not None:
             span = grid.span(depth)
@@ -149,7 +115,7 @@ class ResidualRequest:
             return
         fact = grid.facts[depth]  # a leaf always settles, so depth < len(facts)
         stride = grid.strides[depth]
-        literals = {a for r in open_rows for a in self._row_literals(r).get(fact, ())}
+        literals = {a for r in open_rows for a in self.evaluator.row_literals(r).get(fact, ())}
         groups: dict[tuple[bool, ...], list[int]] = {}
         for c, members in enumerate(classes[fact]):
             groups.setdefault(tuple(members[0] in a for a in literals), []).append(c)
@@ -161,54 +127,6 @@ class ResidualRequest:
             for c in group[1:]:
                 cells[start + c * stride:start + (c + 1) * stride] = block
         del assigned[fact]
-
-    def settle(self, known: Mapping[int, int]) -> tuple[int | None, list[int]]:
-        """The outcome (index in ``OUTCOMES``) of every completion of ``known`` when
-        three-valued evaluation settles it (always on a complete case), else None with
-        the rows whose match is open and can still change it."""
-        criteria = LazyCriteria(self._tests, known)
-        tests, outcome, rank = self._rows, self._outcome, self._rank
-        open_rows: list[int] = []
-        if self._first:
-            possible: set[int] = set()
-            for r in candidate_rows(self._always, self._index, known):
-                matched = tests[r](known, criteria)
-                if matched is False:
-                    continue
-                possible.add(outcome[r])
-                if matched:
-                    return (outcome[r], []) if len(possible) == 1 else (None, open_rows)
-                open_rows.append(r)
-            return (None, open_rows) if possible else (self._fallback, [])
-        sure, best = -1, -1
-        for r in candidate_rows(self._always, self._index, known):
-            matched = tests[r](known, criteria)
-            if matched is False:
-                continue
-            if matched:
-                if rank[r] > sure:
-                    sure, best = rank[r], outcome[r]
-            else:
-                open_rows.append(r)
-        open_rows = [r for r in open_rows if rank[r] > sure]
-        if open_rows:
-            return None, open_rows
-        return (best if sure >= 0 else self._fallback), []
-
-    def _row_literals(self, row: int) -> dict[int, tuple[frozenset[int], ...]]:
-        """Per fact, the allowed values of every literal a row reads, through criteria."""
-        found = self._by_row.get(row)
-        if found is None:
-            table = self.table
-            formulas = [table.rows[row], *(table.criteria[c] for c in table.criterion_closure[row])]
-            sets: dict[int, set[frozenset[int]]] = {}
-            for formula in formulas:
-                for node in _walk(formula):
-                    if isinstance(node, Lit):
-                        sets.setdefault(node.fact, set()).add(node.allowed)
-            found = {f: tuple(a) for f, a in sets.items()}
-            self._by_row[row] = found
-        return found
 
     def _routes(self, grid: OutcomeGrid, classes: Mapping[int, tuple[tuple[int, ...], ...]]
                 ) -> list[Route]:
@@ -234,16 +152,25 @@ class ResidualRequest:
                 points[combo] = mask
         found = maximal_boxes(points, len(dims), BOX_WORK)
         routes: list[Route] = []
+        spelled: dict[tuple[int, frozenset[int]], frozenset[int]] = {}
+
+        def values_of(i: int, chosen: frozenset[int]) -> frozenset[int]:
+            """The abstract values of dimension ``i``'s chosen groups (shared by routes)."""
+            found = spelled.get((i, chosen))
+            if found is None:
+                fact = grid.facts[i]
+                found = frozenset(v for g in chosen for c in merged[i][g]
+                                  for v in classes[fact][c])
+                spelled[(i, chosen)] = found
+            return found
+
         for values, mask in found:
             groups = (*values, frozenset(g for g in range(len(merged[last])) if mask >> g & 1))
-            restricted: list[tuple[int, frozenset[int]]] = []
-            for i, chosen in zip(dims, groups, strict=True):
-                if len(chosen) == len(merged[i]):
-                    continue  # every value: the fact is free in this box
-                fact = grid.facts[i]
-                restricted.append((fact, frozenset(
-                    v for g in chosen for c in merged[i][g] for v in classes[fact][c])))
-            restricted.sort()
+            restricted = sorted(
+                (grid.facts[i], values_of(i, chosen))
+                for i, chosen in zip(dims, groups, strict=True)
+                if len(chosen) < len(merged[i])  # else every value: the fact is free
+            )
             routes.append(Route(tuple(restricted), sum(self._costs[f] for f, _ in restricted)))
             if len(routes) > ROUTE_LIMIT:
                 raise TooMuchWork
@@ -251,13 +178,3 @@ class ResidualRequest:
         routes.sort(key=lambda r: (r.cost, sorted(names[f] for f, _ in r.box),
                                    [sorted(vs) for _, vs in r.box]))
         return routes
-
-
-def _literals_by_fact(table: CompiledTable) -> dict[int, set[frozenset[int]]]:
-    """Every literal's allowed values, per fact, over the criteria and rows."""
-    found: dict[int, set[frozenset[int]]] = {}
-    for formula in (*table.criteria, *table.rows):
-        for node in _walk(formula):
-            if isinstance(node, Lit):
-                found.setdefault(node.fact, set()).add(node.allowed)
-    return found

@@ -1,0 +1,136 @@
+"""Three-valued evaluation of a partial case, and the value classes of its unknown facts.
+
+Shared by the evaluated request (``residual.py``) and the evaluated brave
+consequences (``brave.py``): both walk the completions of a case with few
+unknown facts as a tree, one fact per level, and stop where three-valued
+evaluation settles what they need. ``literal_classes`` groups a fact's values
+that no literal of the table tells apart (one stands for all);
+``row_literals`` and ``criterion_literals`` give the literals an open row or
+criterion reads, so a node splits the next fact only by what is still open
+there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from medpolicy.logic.compiler import CompiledTable
+from medpolicy.logic.formula import Formula, Lit, _walk
+from medpolicy.logic.outcomes import no_match_outcome
+from medpolicy.solver.decide.evaluate import _compile, _row_index, candidate_rows
+from medpolicy.solver.decide.settle import LazyCriteria
+from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES
+
+Literals = dict[int, tuple[frozenset[int], ...]]
+
+
+class PartialEvaluator:
+    """One table's compiled rows and criteria, evaluated on partial cases."""
+
+    def __init__(self, table: CompiledTable) -> None:
+        self.table = table
+        self.tests = tuple(_compile(formula) for formula in table.criteria)
+        self.rows = tuple(_compile(formula) for formula in table.rows)
+        self._always, self._index = _row_index(table)
+        policy = table.policy
+        self.outcome = tuple(OUTCOMES.index(row.outcome) for row in policy.rows)
+        self.rank = tuple(OUTCOME_RANK[row.outcome] for row in policy.rows)
+        self.first = policy.hit_policy == "first"
+        self.fallback = OUTCOMES.index(no_match_outcome(policy.otherwise))
+        self._classes: dict[int, tuple[tuple[int, ...], ...]] = {}
+        self._literals: dict[int, set[frozenset[int]]] | None = None
+        self._by_row: dict[int, Literals] = {}
+        self._by_criterion: dict[int, Literals] = {}
+
+    def candidates(self, known: Mapping[int, int]) -> list[int]:
+        """The rows that may match ``known``, in table order (the others cannot)."""
+        return candidate_rows(self._always, self._index, known)
+
+    def criteria(self, known: Mapping[int, int]) -> LazyCriteria:
+        return LazyCriteria(self.tests, known)
+
+    def literal_classes(self, fact: int) -> tuple[tuple[int, ...], ...]:
+        """The fact's values grouped by the literals of the table that hold on them.
+
+        Two values of a class satisfy the same literals, so every formula has
+        the same value on both in every completion: one stands for all.
+        """
+        found = self._classes.get(fact)
+        if found is None:
+            if self._literals is None:
+                self._literals = _literals_of((*self.table.criteria, *self.table.rows))
+            allowed = sorted(self._literals.get(fact, ()), key=sorted)
+            groups: dict[tuple[bool, ...], list[int]] = {}
+            for value in self.table.domains[fact].indices():
+                groups.setdefault(tuple(value in a for a in allowed), []).append(value)
+            found = tuple(tuple(g) for g in groups.values())
+            self._classes[fact] = found
+        return found
+
+    def settle(self, known: Mapping[int, int]) -> tuple[int | None, list[int]]:
+        """The outcome (index in ``OUTCOMES``) of every completion of ``known`` when
+        three-valued evaluation settles it (always on a complete case), else None with
+        the rows whose match is open and can still change it."""
+        criteria = LazyCriteria(self.tests, known)
+        tests, outcome, rank = self.rows, self.outcome, self.rank
+        open_rows: list[int] = []
+        if self.first:
+            possible: set[int] = set()
+            for r in self.candidates(known):
+                matched = tests[r](known, criteria)
+                if matched is False:
+                    continue
+                possible.add(outcome[r])
+                if matched:
+                    return (outcome[r], []) if len(possible) == 1 else (None, open_rows)
+                open_rows.append(r)
+            return (None, open_rows) if possible else (self.fallback, [])
+        sure, best = -1, -1
+        for r in self.candidates(known):
+            matched = tests[r](known, criteria)
+            if matched is False:
+                continue
+            if matched:
+                if rank[r] > sure:
+                    sure, best = rank[r], outcome[r]
+            else:
+                open_rows.append(r)
+        open_rows = [r for r in open_rows if rank[r] > sure]
+        if open_rows:
+            return None, open_rows
+        return (best if sure >= 0 else self.fallback), []
+
+    def row_literals(self, row: int) -> Literals:
+        """Per fact, the allowed values of every literal a row reads, through criteria."""
+        found = self._by_row.get(row)
+        if found is None:
+            table = self.table
+            found = _tupled(_literals_of([table.rows[row], *(
+                table.criteria[c] for c in table.criterion_closure[row])]))
+            self._by_row[row] = found
+        return found
+
+    def criterion_literals(self, criterion: int) -> Literals:
+        """Per fact, the allowed values of every literal a criterion reads, through others."""
+        found = self._by_criterion.get(criterion)
+        if found is None:
+            table = self.table
+            found = _tupled(_literals_of([table.criteria[criterion], *(
+                table.criteria[c] for c in table.criterion_depends[criterion])]))
+            self._by_criterion[criterion] = found
+        return found
+
+
+
+def _literals_of(formulas: Iterable[Formula]) -> dict[int, set[frozenset[int]]]:
+    """Every literal's allowed values, per fact, over the formulas."""
+    found: dict[int, set[frozenset[int]]] = {}
+    for formula in formulas:
+        for node in _walk(formula):
+            if isinstance(node, Lit):
+                found.setdefault(node.fact, set()).add(node.allowed)
+    return found
+
+
+def _tupled(sets: dict[int, set[frozenset[int]]]) -> Literals:
+    return {f: tuple(a) for f, a in sets.items()}
