@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # clingo and the search modules load with the first solve, no
     import clingo
 
     from medpolicy.solver.control import SymbolIndex
+    from medpolicy.solver.decide.brave import BraveEvaluator
     from medpolicy.solver.decide.lazyroutes import LazyRoutes
     from medpolicy.solver.decide.missing import Candidate, MissingSolver
     from medpolicy.solver.decide.oracle import DecideOracle
@@ -90,13 +91,15 @@ class Decider:
         self.table = CompiledTable(policy)
         #: The complete-case fast path (``evaluate.py``); None when turned off.
         self.evaluator = Evaluator(self.table) if fast_path else None
-        #: The request of a case with few unknowns by evaluation (``residual.py``):
-        #: None uses it on tables whose rejection boxes are found lazily, True on every
-        #: table, False never.
+        #: Cases with few unknowns decided (``brave.py``) and their request computed
+        #: (``residual.py``) by evaluation: None on tables whose rejection boxes are
+        #: found lazily, True on every table, False never.
         self.residual = residual
         #: How many consequences the fast path gave, and how many a solve gave.
         self.fast_calls = 0
         self.solved_calls = 0
+        #: How many consequences of partial cases the walk of ``brave.py`` gave.
+        self.walked_calls = 0
         self._reader = CaseReader(self.table)
         self._engine = engine_versions()
         users: dict[int, list[int]] = {}
@@ -206,6 +209,11 @@ class Decider:
             if settled is not None:
                 self.fast_calls += 1
                 return settled
+        if self._evaluates:
+            walked = self._brave.consequences(known)
+            if walked is not None:
+                self.walked_calls += 1
+                return walked
         self.solved_calls += 1
         from medpolicy.solver.control import solve_models
 
@@ -372,9 +380,24 @@ class Decider:
     def _residual_request(self, known: Mapping[int, int], approvable: bool
                           ) -> tuple[list[Route], frozenset[int]] | None:
         """Routes and relevant facts by evaluation, when it applies (``residual.py``)."""
-        if self.residual is False or (self.residual is None and not self.pathway_solver.lazy):
+        if not self._evaluates:
             return None
         return self._residual.request(known, approvable)
+
+    @cached_property
+    def _evaluates(self) -> bool:
+        """Whether cases with few unknowns are decided and requested by evaluation."""
+        if self.residual is not None:
+            return self.residual
+        from medpolicy.solver.decide.oracle import rejection_boxes
+
+        return rejection_boxes(self.table) is None
+
+    @cached_property
+    def _brave(self) -> BraveEvaluator:
+        from medpolicy.solver.decide.brave import BraveEvaluator
+
+        return BraveEvaluator(self._partial)
 
     @cached_property
     def _residual(self) -> ResidualRequest:

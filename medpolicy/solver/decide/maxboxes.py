@@ -83,15 +83,21 @@ class _Enumeration:
                 self._spend(len(distinct))
             closed.update(grown)
             frontier = grown
-        boxes: list[MaskBox] = []
+        # Each maximal box R of a closed set gives the maximal box C_R x R, where C_R
+        # is every value whose slice holds R: R is maximal in the intersection of
+        # C_R's slices too, as that lies between R and the closed set. Distinct R,
+        # distinct boxes; so each R is kept once, whichever closed sets yield it.
+        rests: dict[MaskBox, None] = {}
         for common in closed.values():
-            members = frozenset(v for v, s in slices.items() if _holds(s, common))
-            outside = [s for v, s in slices.items() if v not in members]
-            for values, mask in self.boxes(common, dims - 1):
-                self._spend(1)
-                keys = list(product(*values))
-                if not any(all(s.get(k, 0) & mask == mask for k in keys) for s in outside):
-                    boxes.append(((members, *values), mask))
+            for rest in self.boxes(common, dims - 1):
+                rests[rest] = None
+        self._spend(len(rests))
+        boxes: list[MaskBox] = []
+        for values, mask in rests:
+            keys = list(product(*values))
+            members = frozenset(v for v, s in slices.items()
+                                if all(s.get(k, 0) & mask == mask for k in keys))
+            boxes.append(((members, *values), mask))
         return boxes
 
 
@@ -102,8 +108,3 @@ def _intersection(a: Relation, b: Relation) -> dict[tuple[int, ...], int]:
         if both:
             found[key] = both
     return found
-
-
-def _holds(outer: Relation, inner: Relation) -> bool:
-    """Whether every point of ``inner`` is in ``outer``."""
-    return all(mask & ~outer.get(key, 0) == 0 for key, mask in inner.items())

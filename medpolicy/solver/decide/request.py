@@ -75,14 +75,15 @@ def build_request(
 ) -> DocumentationRequest:
     """The request of a pend from its routes (cheapest first) and its relevant facts."""
     names = [d.fact.name for d in table.domains]
-    pathways = [_needs(make, route, names) for route in routes]
-    cheapest = [p for p, r in zip(pathways, routes, strict=True) if r.cost == routes[0].cost]
-    shown = tuple(Pathway(p) for p in pathways[:max_pathways])
+    # Needs are built only for what is shown: a case may have thousands of routes.
+    cheapest = [r for r in routes if r.cost == routes[0].cost]
+    shown = tuple(Pathway(_needs(make, route, names)) for route in routes[:max_pathways])
     return DocumentationRequest(
-        missing=tuple(MissingSet(p) for p in cheapest[:max_alternatives]),
+        missing=tuple(MissingSet(_needs(make, route, names))
+                      for route in cheapest[:max_alternatives]),
         missing_omitted=max(0, len(cheapest) - max_alternatives),
         pathways=shown,
-        pathways_omitted=max(0, len(pathways) - max_pathways),
+        pathways_omitted=max(0, len(routes) - max_pathways),
         request=factor(shown),
         relevant=tuple(names[f] for f in sorted(relevant)),
         next_question=next_question(table, routes, relevant),

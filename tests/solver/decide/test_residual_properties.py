@@ -1,7 +1,9 @@
-"""Property tests: the request by evaluation (``residual.py``) equals brute force and the solver.
+"""Property tests: deciding by evaluation (``brave.py``, ``residual.py``) equals brute force
+and the solver.
 
-``Decider(residual=True)`` reads the routes and the relevant facts off the
-outcome of every completion; ``residual=False`` runs the solver's search.
+``Decider(residual=True)`` walks the completions for the brave consequences
+and reads the routes and the relevant facts off the outcome of every
+completion; ``residual=False`` asks clingo.
 Both must give DESIGN's request: checked against the brute-force reference
 (``tests.request_reference``) on YAML-loaded tables of every hit policy and
 ``otherwise``, and against each other on tables with counting, decimals,
@@ -37,10 +39,13 @@ def _decide(policy: Policy, case: Case, residual: bool | None) -> Decision:
     return decider.decide(case)
 
 
-def _request(decision: Decision) -> tuple[object, ...]:
-    return (decision.verdict, decision.missing, decision.missing_omitted, decision.pathways,
-            decision.pathways_omitted, decision.request, decision.relevant,
-            decision.next_question)
+def _same_decision(policy: Policy, case: Case) -> None:
+    """Evaluation (the walk's consequences, the grid's request) and the solver agree on
+    everything: verdict, reasons, criteria and row statuses, and the whole request."""
+    evaluated = Decider(policy, max_alternatives=1000, max_pathways=1000, residual=True)
+    solved = Decider(policy, max_alternatives=1000, max_pathways=1000, residual=False)
+    assert evaluated.decide(case) == solved.decide(case)
+    assert solved.walked_calls == 0
 
 
 @given(yaml_tables_and_cases())
@@ -68,10 +73,9 @@ def test_evaluated_relevance_and_missing_match_brute_force(
 
 
 @given(yaml_tables_and_cases())
-def test_evaluated_request_equals_the_solver_search(table_and_case: tuple[Policy, Case]) -> None:
-    """The whole request by evaluation is the solver search's, item for item and in order."""
-    policy, case = table_and_case
-    assert _request(_decide(policy, case, True)) == _request(_decide(policy, case, False))
+def test_evaluated_decision_equals_the_solver(table_and_case: tuple[Policy, Case]) -> None:
+    """The whole decision by evaluation is the solver's, item for item and in order."""
+    _same_decision(*table_and_case)
 
 
 @given(st.one_of(count_tables_and_cases(), count_tables_and_cases(DECIMAL_KINDS),
@@ -80,22 +84,22 @@ def test_evaluated_request_equals_the_solver_on_every_type(
     table_and_case: tuple[Policy, Case],
 ) -> None:
     """With counting, decimals, date windows and codes, evaluation and the solver agree."""
-    policy, case = table_and_case
-    assert _request(_decide(policy, case, True)) == _request(_decide(policy, case, False))
+    _same_decision(*table_and_case)
 
 
 @given(pend_by_default_tables_and_cases())
 def test_lazy_tables_use_evaluation_and_agree_with_brute_force(
     table_and_cases: tuple[Policy, list[Case]],
 ) -> None:
-    """On a lazily checked table (the default user), pathways are brute force's boxes and
-    no missing-set or pathway program is grounded for a case evaluation handles."""
+    """On a lazily checked table (the default user), pathways are brute force's boxes, and
+    neither a decide solve nor the missing-set program serves a case evaluation handles."""
     policy, cases = table_and_cases
     with _lazy():
         decider = Decider(policy, max_alternatives=1000, max_pathways=1000)
         decisions = [decider.decide(case) for case in cases]
         assert decider.pathway_solver.lazy
     assert "missing_solver" not in vars(decider)
+    assert decider.solved_calls == 0, "small cases are decided by the walk, not clingo"
     for case, decision in zip(cases, decisions, strict=True):
         if not _approvable_pend(policy, case):
             assert decision.pathways == ()

@@ -1,0 +1,216 @@
+"""Brave consequences of a partial case with few unknown facts, by evaluation.
+
+``decide.lp`` in clingo's brave mode collects what holds in *some*
+completion of a case: reachable outcomes, criteria met and unmet, rows
+matched and missed, decisive and idle. With a 250-value procedure code
+unknown that takes about one model per code (~250 models, ~0.1 s on the
+2,000-row table). This module computes the same sets by walking the
+completions as a tree (``partial.py``), one unknown fact per level:
+
+- at each node, three-valued evaluation settles some items for every
+  completion below (a row true, a criterion false, a row that a stronger
+  sure match makes idle); a settled item is recorded, which is exact because
+  a node always has completions below it;
+- an item whose both values have been seen somewhere needs no more
+  exploring; the walk goes deeper only while some item is open at the node
+  and not yet seen both ways;
+- the next fact's values are split only by the literals of what is still
+  open there: values no open literal tells apart have the same subtree, so
+  one of them is visited (brave consequences are a union, so one suffices).
+
+A leaf (every fact set) settles everything, so the walk ends; past
+``NODE_LIMIT`` nodes it gives up (None) and clingo decides. The property
+test compares every decision with the solver's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from medpolicy.solver.decide.evaluate import Consequences
+from medpolicy.solver.decide.partial import PartialEvaluator
+from medpolicy.solver.decide.settle import LazyCriteria
+from medpolicy.tables.model import OUTCOMES
+
+#: Nodes of the completion tree visited for one case before clingo takes over.
+NODE_LIMIT = 4000
+#: Values of one unknown fact above which the solver decides (a codes fact's 2**R lists).
+DOMAIN_LIMIT = 4096
+
+
+class _GiveUp(Exception):
+    """Past the node limit."""
+
+
+@dataclass
+class _Seen:
+    """What some completion visited so far shows, per item (brave)."""
+
+    met: set[int] = field(default_factory=set)
+    unmet: set[int] = field(default_factory=set)
+    match: set[int] = field(default_factory=set)
+    miss: set[int] = field(default_factory=set)
+    decisive: set[int] = field(default_factory=set)
+    idle: set[int] = field(default_factory=set)
+    outcomes: set[int] = field(default_factory=set)
+    fallback: bool = False
+    nodes: int = 0
+
+
+class BraveEvaluator:
+    """Brave consequences of partial cases of one table, without clingo."""
+
+    def __init__(self, evaluator: PartialEvaluator) -> None:
+        self.evaluator = evaluator
+        self.table = evaluator.table
+
+    def consequences(self, known: Mapping[int, int]) -> Consequences | None:
+        """What holds in some completion of ``known``; None when the walk is too large."""
+        domains = self.table.domains
+        unknown = [f for f in range(len(domains)) if f not in known]
+        if any(len(domains[f]) > DOMAIN_LIMIT for f in unknown):
+            return None
+        classes = {f: self.evaluator.literal_classes(f) for f in unknown}
+        order = sorted((f for f in unknown if len(classes[f]) > 1),
+                       key=lambda f: (-len(classes[f]), f))
+        # A fact with one class: any value stands for all (even under a literal that
+        # holds on every value, which three-valued evaluation would leave open).
+        assigned = {**known, **{f: classes[f][0][0] for f in unknown if len(classes[f]) == 1}}
+        seen = _Seen()
+        criteria = range(len(self.table.criteria))
+        try:
+            self._visit(assigned, order, 0, classes, seen, list(criteria),
+                        list(range(len(self.table.rows))))
+        except _GiveUp:
+            return None
+        result = Consequences(
+            met=seen.met, unmet=seen.unmet, match=seen.match, miss=seen.miss,
+            decisive=seen.decisive, idle=seen.idle, fallback=seen.fallback,
+        )
+        result.outcomes = {OUTCOMES[o] for o in seen.outcomes}
+        return result
+
+    def _visit(self, assigned: dict[int, int], order: list[int], depth: int,
+               classes: Mapping[int, tuple[tuple[int, ...], ...]], seen: _Seen,
+               open_criteria: list[int], above: list[int]) -> None:
+        """Record what the node settles; go deeper while something open can still add.
+
+        ``above`` are the rows open at the parent: those that are no longer
+        candidates here (their key literal became false) miss in this subtree.
+        """
+        seen.nodes += 1
+        if seen.nodes > NODE_LIMIT:
+            raise _GiveUp
+        ev = self.evaluator
+        values = ev.criteria(assigned)
+        still: list[int] = []
+        for c in open_criteria:
+            value = values[c]
+            if value is True:
+                seen.met.add(c)
+            elif value is False:
+                seen.unmet.add(c)
+            elif c not in seen.met or c not in seen.unmet:
+                still.append(c)
+        maybe = self._rows(assigned, values, seen, above)
+        if not still and not maybe:
+            return
+        fact = order[depth]  # a leaf settles everything, so depth < len(order)
+        literals = {a for c in still for a in ev.criterion_literals(c).get(fact, ())}
+        literals.update(a for r in maybe for a in ev.row_literals(r).get(fact, ()))
+        visited: set[tuple[bool, ...]] = set()
+        for members in classes[fact]:
+            key = tuple(members[0] in a for a in literals)
+            if key in visited:
+                continue
+            visited.add(key)
+            assigned[fact] = members[0]
+            self._visit(assigned, order, depth + 1, classes, seen, still, maybe)
+        del assigned[fact]
+
+    def _rows(self, assigned: Mapping[int, int], values: LazyCriteria, seen: _Seen,
+              above: list[int]) -> list[int]:
+        """Record what the node settles about rows, the outcome and the fallback; the
+        rows still open here when something open can still add (else empty)."""
+        ev = self.evaluator
+        tests = ev.rows
+        candidates = ev.candidates(assigned)
+        here = set(candidates)
+        for r in above:
+            if r not in here:  # its key literal is false here: no match below
+                seen.miss.add(r)
+                seen.idle.add(r)
+        live: list[tuple[int, bool | None]] = []
+        for r in candidates:
+            value = tests[r](assigned, values)
+            if value is False:
+                seen.miss.add(r)
+                seen.idle.add(r)
+                continue
+            if value is True:
+                seen.match.add(r)
+            live.append((r, value))
+        settled = self._outcome(live)
+        if settled is not None:
+            seen.outcomes.add(settled)
+        if not live:
+            seen.fallback = True
+        sure = [r for r, v in live if v is True]
+        maybe = [r for r, v in live if v is None]
+        decided = self._decisive(live, sure, seen)
+        open_here = (
+            settled is None
+            or bool(maybe and not sure and not seen.fallback)
+            or any(r not in seen.match or r not in seen.miss for r in maybe)
+            or any(r not in decided and (r not in seen.decisive or r not in seen.idle)
+                   for r, _ in live)
+        )
+        return maybe if open_here else []
+
+    def _outcome(self, live: list[tuple[int, bool | None]]) -> int | None:
+        """The outcome of every completion below, when the live rows settle it."""
+        ev = self.evaluator
+        if not live:
+            return ev.fallback
+        if ev.first:
+            possible: set[int] = set()
+            for r, v in live:
+                possible.add(ev.outcome[r])
+                if v is True:
+                    return ev.outcome[r] if len(possible) == 1 else None
+            return None
+        sure = max(((ev.rank[r], ev.outcome[r]) for r, v in live if v is True), default=None)
+        strongest = max(ev.rank[r] for r, _ in live)
+        return sure[1] if sure is not None and strongest <= sure[0] else None
+
+    def _decisive(self, live: list[tuple[int, bool | None]], sure: list[int],
+                  seen: _Seen) -> set[int]:
+        """Record decisive/idle where the node settles them; the live rows settled so."""
+        ev = self.evaluator
+        rank = ev.rank
+        decided: set[int] = set()
+        if ev.first:
+            blocked = opened = False  # a sure match / an open row came earlier
+            for r, v in live:
+                if blocked:
+                    seen.idle.add(r)
+                    decided.add(r)
+                elif v is True:
+                    if not opened:
+                        seen.decisive.add(r)
+                        decided.add(r)
+                    blocked = True
+                else:
+                    opened = True
+            return decided
+        strongest_sure = max((rank[r] for r in sure), default=-1)
+        strongest = max((rank[r] for r, _ in live), default=-1)
+        for r, v in live:
+            if rank[r] < strongest_sure:
+                seen.idle.add(r)
+                decided.add(r)
+            elif v is True and rank[r] >= strongest:
+                seen.decisive.add(r)
+                decided.add(r)
+        return decided
