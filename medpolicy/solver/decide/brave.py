@@ -26,7 +26,6 @@ test compares every decision with the solver's.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from medpolicy.solver.decide.evaluate import Consequences
 from medpolicy.solver.decide.partial import PartialEvaluator
@@ -43,27 +42,13 @@ class _GiveUp(Exception):
     """Past the node limit."""
 
 
-@dataclass
-class _Seen:
-    """What some completion visited so far shows, per item (brave)."""
-
-    met: set[int] = field(default_factory=set)
-    unmet: set[int] = field(default_factory=set)
-    match: set[int] = field(default_factory=set)
-    miss: set[int] = field(default_factory=set)
-    decisive: set[int] = field(default_factory=set)
-    idle: set[int] = field(default_factory=set)
-    outcomes: set[int] = field(default_factory=set)
-    fallback: bool = False
-    nodes: int = 0
-
-
 class BraveEvaluator:
     """Brave consequences of partial cases of one table, without clingo."""
 
     def __init__(self, evaluator: PartialEvaluator) -> None:
         self.evaluator = evaluator
         self.table = evaluator.table
+        self._nodes = 0
 
     def consequences(self, known: Mapping[int, int]) -> Consequences | None:
         """What holds in some completion of ``known``; None when the walk is too large."""
@@ -77,30 +62,26 @@ class BraveEvaluator:
         # A fact with one class: any value stands for all (even under a literal that
         # holds on every value, which three-valued evaluation would leave open).
         assigned = {**known, **{f: classes[f][0][0] for f in unknown if len(classes[f]) == 1}}
-        seen = _Seen()
+        seen = Consequences()
+        self._nodes = 0
         criteria = range(len(self.table.criteria))
         try:
             self._visit(assigned, order, 0, classes, seen, list(criteria),
                         list(range(len(self.table.rows))))
         except _GiveUp:
             return None
-        result = Consequences(
-            met=seen.met, unmet=seen.unmet, match=seen.match, miss=seen.miss,
-            decisive=seen.decisive, idle=seen.idle, fallback=seen.fallback,
-        )
-        result.outcomes = {OUTCOMES[o] for o in seen.outcomes}
-        return result
+        return seen
 
     def _visit(self, assigned: dict[int, int], order: list[int], depth: int,
-               classes: Mapping[int, tuple[tuple[int, ...], ...]], seen: _Seen,
+               classes: Mapping[int, tuple[tuple[int, ...], ...]], seen: Consequences,
                open_criteria: list[int], above: list[int]) -> None:
         """Record what the node settles; go deeper while something open can still add.
 
         ``above`` are the rows open at the parent: those that are no longer
         candidates here (their key literal became false) miss in this subtree.
         """
-        seen.nodes += 1
-        if seen.nodes > NODE_LIMIT:
+        self._nodes += 1
+        if self._nodes > NODE_LIMIT:
             raise _GiveUp
         ev = self.evaluator
         values = ev.criteria(assigned)
@@ -129,7 +110,7 @@ class BraveEvaluator:
             self._visit(assigned, order, depth + 1, classes, seen, still, maybe)
         del assigned[fact]
 
-    def _rows(self, assigned: Mapping[int, int], values: LazyCriteria, seen: _Seen,
+    def _rows(self, assigned: Mapping[int, int], values: LazyCriteria, seen: Consequences,
               above: list[int]) -> list[int]:
         """Record what the node settles about rows, the outcome and the fallback; the
         rows still open here when something open can still add (else empty)."""
@@ -153,7 +134,7 @@ class BraveEvaluator:
             live.append((r, value))
         settled = self._outcome(live)
         if settled is not None:
-            seen.outcomes.add(settled)
+            seen.outcomes.add(OUTCOMES[settled])
         if not live:
             seen.fallback = True
         sure = [r for r, v in live if v is True]
@@ -185,7 +166,7 @@ class BraveEvaluator:
         return sure[1] if sure is not None and strongest <= sure[0] else None
 
     def _decisive(self, live: list[tuple[int, bool | None]], sure: list[int],
-                  seen: _Seen) -> set[int]:
+                  seen: Consequences) -> set[int]:
         """Record decisive/idle where the node settles them; the live rows settled so."""
         ev = self.evaluator
         rank = ev.rank
