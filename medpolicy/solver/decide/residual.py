@@ -32,7 +32,7 @@ solver's search.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import product
 
 from medpolicy.budget import checkpoint
@@ -151,30 +151,50 @@ class ResidualRequest:
             if mask:
                 points[combo] = mask
         found = maximal_boxes(points, len(dims), BOX_WORK)
-        routes: list[Route] = []
-        spelled: dict[tuple[int, frozenset[int]], frozenset[int]] = {}
-
-        def values_of(i: int, chosen: frozenset[int]) -> frozenset[int]:
-            """The abstract values of dimension ``i``'s chosen groups (shared by routes)."""
-            found = spelled.get((i, chosen))
-            if found is None:
-                fact = grid.facts[i]
-                found = frozenset(v for g in chosen for c in merged[i][g]
-                                  for v in classes[fact][c])
-                spelled[(i, chosen)] = found
-            return found
-
+        if len(found) > ROUTE_LIMIT:
+            raise TooMuchWork
+        spell = _Spelling(grid.facts, merged, classes)
+        last_groups = len(merged[last])
+        full = (1 << last_groups) - 1
+        names, costs = self._names, self._costs
+        keyed: list[tuple[tuple[object, ...], Route]] = []
         for values, mask in found:
-            groups = (*values, frozenset(g for g in range(len(merged[last])) if mask >> g & 1))
-            restricted = sorted(
-                (grid.facts[i], values_of(i, chosen))
-                for i, chosen in zip(dims, groups, strict=True)
-                if len(chosen) < len(merged[i])  # else every value: the fact is free
-            )
-            routes.append(Route(tuple(restricted), sum(self._costs[f] for f, _ in restricted)))
-            if len(routes) > ROUTE_LIMIT:
-                raise TooMuchWork
-        names = self._names
-        routes.sort(key=lambda r: (r.cost, sorted(names[f] for f, _ in r.box),
-                                   [sorted(vs) for _, vs in r.box]))
+            parts = [spell(i, chosen) for i, chosen in zip(heads, values, strict=True)
+                     if len(chosen) < len(merged[i])]  # else every value: the fact is free
+            if mask != full:
+                parts.append(spell(last, mask))
+            parts.sort()
+            box = tuple((fact, vs) for fact, vs, _ in parts)
+            cost = sum(costs[f] for f, _ in box)
+            order = tuple(sorted(names[f] for f, _ in box))
+            keyed.append(((cost, order, tuple(ordered for _, _, ordered in parts)),
+                          Route(box, cost)))
+        keyed.sort(key=lambda item: item[0])
+        routes = [route for _, route in keyed]
         return routes
+
+
+class _Spelling:
+    """A dimension's chosen groups as a fact's abstract values, and those values sorted
+    (the routes' order), computed once per distinct choice: routes share them."""
+
+    def __init__(self, facts: Sequence[int], merged: Sequence[list[list[int]]],
+                 classes: Mapping[int, tuple[tuple[int, ...], ...]]) -> None:
+        self._facts = facts
+        self._merged = merged
+        self._classes = classes
+        self._memo: dict[tuple[int, object], tuple[int, frozenset[int], tuple[int, ...]]] = {}
+
+    def __call__(self, i: int, chosen: frozenset[int] | int
+                 ) -> tuple[int, frozenset[int], tuple[int, ...]]:
+        """``chosen``: the group numbers, or a bit mask of them (the last dimension)."""
+        found = self._memo.get((i, chosen))
+        if found is None:
+            groups = chosen if isinstance(chosen, frozenset) else [
+                g for g in range(len(self._merged[i])) if chosen >> g & 1]
+            fact = self._facts[i]
+            values = sorted(v for g in groups for c in self._merged[i][g]
+                            for v in self._classes[fact][c])
+            found = (fact, frozenset(values), tuple(values))
+            self._memo[(i, chosen)] = found
+        return found
