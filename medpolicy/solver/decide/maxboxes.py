@@ -16,7 +16,6 @@ arises from exactly one of them, so none is listed twice.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import product
 
 #: A relation: the first k - 1 coordinates of points, to the bit mask of their last.
 Relation = Mapping[tuple[int, ...], int]
@@ -84,21 +83,18 @@ class _Enumeration:
             closed.update(grown)
             frontier = grown
         # Each maximal box R of a closed set gives the maximal box C_R x R, where C_R
-        # is every value whose slice holds R: R is maximal in the intersection of
-        # C_R's slices too, as that lies between R and the closed set. Distinct R,
-        # distinct boxes; so each R is kept once, whichever closed sets yield it.
-        rests: dict[MaskBox, None] = {}
+        # is every value whose slice holds R. R is maximal in the intersection of
+        # C_R's slices (a closed set between R and any closed set yielding R), so
+        # that closed set yields R too, and C_R is the union of the members of the
+        # closed sets that yield R. Distinct R, distinct boxes.
+        rests: dict[MaskBox, set[int]] = {}
         for common in closed.values():
+            members = [v for v, s in slices.items() if _holds(s, common)]
             for rest in self.boxes(common, dims - 1):
-                rests[rest] = None
+                rests.setdefault(rest, set()).update(members)
         self._spend(len(rests))
-        boxes: list[MaskBox] = []
-        for values, mask in rests:
-            keys = list(product(*values))
-            members = frozenset(v for v, s in slices.items()
-                                if all(s.get(k, 0) & mask == mask for k in keys))
-            boxes.append(((members, *values), mask))
-        return boxes
+        return [((frozenset(members), *values), mask)
+                for (values, mask), members in rests.items()]
 
 
 def _intersection(a: Relation, b: Relation) -> dict[tuple[int, ...], int]:
@@ -108,3 +104,8 @@ def _intersection(a: Relation, b: Relation) -> dict[tuple[int, ...], int]:
         if both:
             found[key] = both
     return found
+
+
+def _holds(outer: Relation, inner: Relation) -> bool:
+    """Whether every point of ``inner`` is in ``outer``."""
+    return all(mask & ~outer.get(key, 0) == 0 for key, mask in inner.items())
