@@ -84,7 +84,8 @@ def pend_by_default(rows: int, count: int, seed: int = 0) -> dict[str, Any]:
     return {"rows": rows, "cases": count, "setup_s": setup, "over_limit": over,
             "verdicts": verdicts, **_spread("", times), **_spread("cpu_", cpu),
             "lazy": decider.missing_solver.lazy,
-            "boxes_learnt": len(decider.missing_solver.boxes)}
+            "boxes_learnt": len(decider.missing_solver.boxes),
+            "walked": decider.walked_calls, "solved": decider.solved_calls}
 
 
 def _spread(prefix: str, seconds: list[float]) -> dict[str, float]:
@@ -156,6 +157,8 @@ def perfscale_section(quick: bool = False) -> Section:
         at_most(NAME, "  the same, CPU per case, p99", pend["cpu_p99_ms"], "ms", 100),
         at_most(NAME, f"{rows}-row pend-by-default table: cases over the {LIMIT_S:g} s limit",
                 pend["over_limit"], "cases", 0.5),
+        Figure(NAME, "  partial cases decided by evaluation, no clingo solve (brave.py)",
+               pend["walked"], "cases"),
         Figure(NAME, f"batch, 1 worker, {batch['lines']:,} esi lines (wall)",
                batch["per_s_wall"], "cases/s"),
         Figure(NAME, f"batch, 1 worker, {batch['lines']:,} esi lines (CPU)",
