@@ -66,35 +66,55 @@ class _Enumeration:
         slices: dict[int, dict[tuple[int, ...], int]] = {}
         for key, mask in points.items():
             slices.setdefault(key[0], {})[key[1:]] = mask
-        frozen = {v: frozenset(s.items()) for v, s in slices.items()}
-        distinct = {f: slices[v] for v, f in frozen.items()}
-        closed = dict(distinct)
-        frontier = dict(distinct)
+        # The distinct slices, each with the first values (as bits) that have it.
+        distinct: dict[frozenset[tuple[tuple[int, ...], int]], tuple[Relation, int]] = {}
+        for v, s in slices.items():
+            name = frozenset(s.items())
+            relation, bits = distinct.get(name, (s, 0))
+            distinct[name] = (relation, bits | 1 << v)
+        generators = list(distinct.values())
+        # Closed sets and their members (bits of every first value whose slice holds
+        # them), found together: a slice holds a set exactly when intersecting them
+        # gives the set back, and every closed set meets every slice once, as frontier.
+        members: dict[frozenset[tuple[tuple[int, ...], int]], int] = {}
+        closed: dict[frozenset[tuple[tuple[int, ...], int]], Relation] = {}
+        frontier = {name: relation for name, (relation, _) in distinct.items()}
         while frontier:
-            grown: dict[frozenset[tuple[tuple[int, ...], int]], dict[tuple[int, ...], int]] = {}
-            for a in frontier.values():
-                for b in distinct.values():
+            closed.update(frontier)
+            grown: dict[frozenset[tuple[tuple[int, ...], int]], Relation] = {}
+            for name, a in frontier.items():
+                held = 0
+                for b, bits in generators:
                     both = _intersection(a, b)
-                    if both:
-                        name = frozenset(both.items())
-                        if name not in closed and name not in grown:
-                            grown[name] = both
-                self._spend(len(distinct))
-            closed.update(grown)
+                    if len(both) == len(a) and both == a:
+                        held |= bits
+                    elif both:
+                        smaller = frozenset(both.items())
+                        if smaller not in closed and smaller not in grown:
+                            grown[smaller] = both
+                members[name] = held
+                self._spend(len(generators))
             frontier = grown
         # Each maximal box R of a closed set gives the maximal box C_R x R, where C_R
         # is every value whose slice holds R. R is maximal in the intersection of
         # C_R's slices (a closed set between R and any closed set yielding R), so
         # that closed set yields R too, and C_R is the union of the members of the
         # closed sets that yield R. Distinct R, distinct boxes.
-        rests: dict[MaskBox, set[int]] = {}
-        for common in closed.values():
-            members = [v for v, s in slices.items() if _holds(s, common)]
+        rests: dict[MaskBox, int] = {}
+        for name, common in closed.items():
+            held = members[name]
             for rest in self.boxes(common, dims - 1):
-                rests.setdefault(rest, set()).update(members)
+                rests[rest] = rests.get(rest, 0) | held
         self._spend(len(rests))
-        return [((frozenset(members), *values), mask)
-                for (values, mask), members in rests.items()]
+        spelled: dict[int, frozenset[int]] = {}
+        boxes: list[MaskBox] = []
+        for (values, mask), held in rests.items():
+            firsts = spelled.get(held)
+            if firsts is None:
+                firsts = spelled[held] = frozenset(
+                    v for v in range(held.bit_length()) if held >> v & 1)
+            boxes.append(((firsts, *values), mask))
+        return boxes
 
 
 def _intersection(a: Relation, b: Relation) -> dict[tuple[int, ...], int]:
@@ -104,8 +124,3 @@ def _intersection(a: Relation, b: Relation) -> dict[tuple[int, ...], int]:
         if both:
             found[key] = both
     return found
-
-
-def _holds(outer: Relation, inner: Relation) -> bool:
-    """Whether every point of ``inner`` is in ``outer``."""
-    return all(mask & ~outer.get(key, 0) == 0 for key, mask in inner.items())
