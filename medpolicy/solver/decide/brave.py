@@ -27,15 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from medpolicy.budget import checkpoint
 from medpolicy.solver.decide.evaluate import Consequences
-from medpolicy.solver.decide.partial import PartialEvaluator
+from medpolicy.solver.decide.partial import DOMAIN_LIMIT, PartialEvaluator
 from medpolicy.solver.decide.settle import LazyCriteria
 from medpolicy.tables.model import OUTCOMES
 
 #: Nodes of the completion tree visited for one case before clingo takes over.
 NODE_LIMIT = 4000
-#: Values of one unknown fact above which the solver decides (a codes fact's 2**R lists).
-DOMAIN_LIMIT = 4096
 
 
 class _GiveUp(Exception):
@@ -83,6 +82,8 @@ class BraveEvaluator:
         self._nodes += 1
         if self._nodes > NODE_LIMIT:
             raise _GiveUp
+        if not self._nodes % 1024:
+            checkpoint("deciding the case")
         ev = self.evaluator
         values = ev.criteria(assigned)
         still: list[int] = []

@@ -23,6 +23,10 @@ from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES
 
 Literals = dict[int, tuple[frozenset[int], ...]]
 
+#: Values of one unknown fact above which a case is left to the solver (a codes
+#: fact's 2**R lists are better handled region by region there).
+DOMAIN_LIMIT = 4096
+
 
 class PartialEvaluator:
     """One table's compiled rows and criteria, evaluated on partial cases."""

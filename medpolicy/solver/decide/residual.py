@@ -38,15 +38,14 @@ from itertools import product
 from medpolicy.budget import checkpoint
 from medpolicy.solver.decide.grid import OutcomeGrid
 from medpolicy.solver.decide.maxboxes import TooMuchWork, maximal_boxes
-from medpolicy.solver.decide.partial import PartialEvaluator
+from medpolicy.solver.decide.partial import DOMAIN_LIMIT, PartialEvaluator
 from medpolicy.solver.decide.pathways import Route
 from medpolicy.tables.model import OUTCOMES
 
 #: Completions (over value classes) evaluated for one case before the solver takes over.
 GRID_LIMIT = 1_000_000
-#: Values of one unknown fact above which its classes are not computed (a codes
-#: fact's 2**R lists): the solver's search handles such a fact.
-DOMAIN_LIMIT = 4096
+#: Nodes of the completion tree filled for one case before the solver takes over.
+FILL_NODES = 50_000
 #: Steps of the maximal-box enumeration (slice intersections, candidate boxes)
 #: before the solver takes over.
 BOX_WORK = 2_000_000
@@ -65,6 +64,7 @@ class ResidualRequest:
         self.table = evaluator.table
         self._costs = tuple(d.fact.cost for d in self.table.domains)
         self._names = tuple(d.fact.name for d in self.table.domains)
+        self._nodes = 0
 
     # -- the request -----------------------------------------------------------
 
@@ -88,7 +88,11 @@ class ResidualRequest:
         # A fact with one class: any value stands for all (even under a literal that
         # holds on every value, which three-valued evaluation would leave open).
         assigned = {**known, **{f: classes[f][0][0] for f in unknown if len(classes[f]) == 1}}
-        self._fill(grid, assigned, classes, 0, 0)
+        self._nodes = 0
+        try:
+            self._fill(grid, assigned, classes, 0, 0)
+        except TooMuchWork:
+            return None
         relevant = frozenset(f for i, f in enumerate(facts) if len(grid.groups(i, grid.cells)) > 1)
         routes: list[Route] = []
         if approvable:
@@ -107,6 +111,11 @@ class ResidualRequest:
         apart: classes on which each of their literals agrees have the same
         subtree, computed once and copied.
         """
+        self._nodes += 1
+        if self._nodes > FILL_NODES:
+            raise TooMuchWork
+        if not self._nodes % 1024:
+            checkpoint("the search for the routes to approval")
         settled, open_rows = self.evaluator.settle(assigned)
         cells = grid.cells
         if settled is not None:

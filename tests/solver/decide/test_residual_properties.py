@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from medpolicy import load_case, load_policy
 from medpolicy.solver.decide import maxboxes
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.solver.decide.result import Decision
 from medpolicy.tables.model import Case, Policy
 from tests import reference, request_reference
+from tests.conftest import ROOT
 from tests.solver.decide.test_lazy_pend_properties import _lazy
 from tests.solver.decide.test_request_properties import (
     _approvable_pend,
@@ -136,3 +139,22 @@ def test_maximal_boxes_equal_brute_force(drawn: tuple[list[int], set[tuple[int, 
              for values, mask in found]
     assert len(set(boxes)) == len(boxes)
     assert set(boxes) == _brute_boxes(points, sizes)
+
+
+@pytest.mark.parametrize("limit", ["brave.NODE_LIMIT", "residual.FILL_NODES",
+                                   "residual.BOX_WORK", "residual.GRID_LIMIT"])
+def test_past_a_work_limit_the_solver_answers_the_same(
+        limit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case too large for evaluation (any of its work limits at 0) goes to clingo, with
+    the same decision; evaluation gives it up without an error."""
+    module, name = limit.split(".")
+    monkeypatch.setattr(f"medpolicy.solver.decide.{module}.{name}", 0)
+    esi = load_policy("esi")
+    case = load_case(ROOT / "examples" / "cases" / "seed-004-lumbar-incomplete.yaml", esi)
+    evaluated = Decider(esi, residual=True)
+    decision = evaluated.decide(case)
+    assert decision.verdict == "pend" and decision.pathways
+    assert decision == Decider(esi, residual=False).decide(case)
+    assert evaluated.walked_calls == int(module != "brave")
+    assert evaluated.solved_calls == int(module == "brave")
+    assert ("pathway_solver" in vars(evaluated)) == (module == "residual")
