@@ -26,9 +26,11 @@ test compares every decision with the solver's.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from medpolicy.budget import checkpoint
 from medpolicy.solver.decide.evaluate import Consequences
+from medpolicy.solver.decide.grid import GRID_LIMIT, OutcomeGrid, grid_facts, grid_size
 from medpolicy.solver.decide.partial import DOMAIN_LIMIT, PartialEvaluator
 from medpolicy.solver.decide.settle import LazyCriteria
 from medpolicy.tables.model import OUTCOMES
@@ -41,6 +43,18 @@ class _GiveUp(Exception):
     """Past the node limit."""
 
 
+@dataclass
+class _Walk:
+    """One case's walk: the values set so far, the facts in walking order, their
+    classes, what has been seen, and the grid being filled (if any)."""
+
+    assigned: dict[int, int]
+    order: list[int]
+    classes: Mapping[int, tuple[tuple[int, ...], ...]]
+    seen: Consequences
+    grid: OutcomeGrid | None
+
+
 class BraveEvaluator:
     """Brave consequences of partial cases of one table, without clingo."""
 
@@ -51,40 +65,52 @@ class BraveEvaluator:
 
     def consequences(self, known: Mapping[int, int]) -> Consequences | None:
         """What holds in some completion of ``known``; None when the walk is too large."""
+        walked = self.walk(known)
+        return None if walked is None else walked[0]
+
+    def walk(self, known: Mapping[int, int]) -> tuple[Consequences, OutcomeGrid | None] | None:
+        """The consequences, and the outcome of every completion over value classes (the
+        grid ``residual.py`` reads a pend's request off; None when over its size limit)."""
         domains = self.table.domains
         unknown = [f for f in range(len(domains)) if f not in known]
         if any(len(domains[f]) > DOMAIN_LIMIT for f in unknown):
             return None
-        classes = {f: self.evaluator.literal_classes(f) for f in unknown}
-        order = sorted((f for f in unknown if len(classes[f]) > 1),
-                       key=lambda f: (-len(classes[f]), f))
+        ev = self.evaluator
+        classes = {f: ev.literal_classes(f) for f in unknown}
+        order = grid_facts(classes)
+        grid = None
+        if grid_size(order, classes) <= GRID_LIMIT:
+            grid = OutcomeGrid(order, [len(classes[f]) for f in order])
         # A fact with one class: any value stands for all (even under a literal that
         # holds on every value, which three-valued evaluation would leave open).
         assigned = {**known, **{f: classes[f][0][0] for f in unknown if len(classes[f]) == 1}}
         seen = Consequences()
         self._nodes = 0
         criteria = range(len(self.table.criteria))
+        candidates = set(ev.candidates(assigned))
+        for r in range(len(self.table.rows)):
+            if r not in candidates:  # its key literal is false: it never matches
+                seen.miss.add(r)
+                seen.idle.add(r)
         try:
-            self._visit(assigned, order, 0, classes, seen, list(criteria),
-                        list(range(len(self.table.rows))))
+            self._visit(_Walk(assigned, order, classes, seen, grid), 0, list(criteria), 0)
         except _GiveUp:
             return None
-        return seen
+        return seen, grid
 
-    def _visit(self, assigned: dict[int, int], order: list[int], depth: int,
-               classes: Mapping[int, tuple[tuple[int, ...], ...]], seen: Consequences,
-               open_criteria: list[int], above: list[int]) -> None:
+    def _visit(self, walk: _Walk, depth: int, open_criteria: list[int], start: int) -> None:
         """Record what the node settles; go deeper while something open can still add.
 
-        ``above`` are the rows open at the parent: those that are no longer
-        candidates here (their key literal became false) miss in this subtree.
+        Where the walk stops, the outcome is settled (an open outcome keeps it
+        going), so the grid's run under the node is filled with it; classes that
+        nothing open tells apart share one subtree, copied in the grid.
         """
         self._nodes += 1
         if self._nodes > NODE_LIMIT:
             raise _GiveUp
         if not self._nodes % 1024:
             checkpoint("deciding the case")
-        ev = self.evaluator
+        ev, assigned, seen, grid = self.evaluator, walk.assigned, walk.seen, walk.grid
         values = ev.criteria(assigned)
         still: list[int] = []
         for c in open_criteria:
@@ -95,34 +121,46 @@ class BraveEvaluator:
                 seen.unmet.add(c)
             elif c not in seen.met or c not in seen.unmet:
                 still.append(c)
-        maybe = self._rows(assigned, values, seen, above)
+        settled, maybe = self._rows(assigned, values, seen)
         if not still and not maybe:
+            if grid is not None:
+                assert settled is not None, "an open outcome keeps the walk going"
+                span = grid.span(depth)
+                grid.cells[start:start + span] = bytes((settled,)) * span
             return
-        fact = order[depth]  # a leaf settles everything, so depth < len(order)
+        fact = walk.order[depth]  # a leaf settles everything, so depth < len(order)
+        # An open row keyed on this fact stops being a candidate (misses, idle) in the
+        # children whose value its key excludes: the split below keeps those apart.
+        keys, size = ev.row_keys, len(self.table.domains[fact])
+        for r in maybe:
+            row_key = keys.get(r)
+            if row_key is not None and row_key[0] == fact and len(row_key[1]) < size:
+                seen.miss.add(r)
+                seen.idle.add(r)
         literals = {a for c in still for a in ev.criterion_literals(c).get(fact, ())}
         literals.update(a for r in maybe for a in ev.row_literals(r).get(fact, ()))
-        visited: set[tuple[bool, ...]] = set()
-        for members in classes[fact]:
-            key = tuple(members[0] in a for a in literals)
-            if key in visited:
-                continue
-            visited.add(key)
-            assigned[fact] = members[0]
-            self._visit(assigned, order, depth + 1, classes, seen, still, maybe)
+        groups: dict[tuple[bool, ...], list[int]] = {}
+        for c, members in enumerate(walk.classes[fact]):
+            groups.setdefault(tuple(members[0] in a for a in literals), []).append(c)
+        stride = grid.strides[depth] if grid is not None else 0
+        for group in groups.values():
+            assigned[fact] = walk.classes[fact][group[0]][0]
+            first = start + group[0] * stride
+            self._visit(walk, depth + 1, still, first)
+            if grid is not None:
+                block = grid.cells[first:first + stride]
+                for c in group[1:]:
+                    grid.cells[start + c * stride:start + (c + 1) * stride] = block
         del assigned[fact]
 
-    def _rows(self, assigned: Mapping[int, int], values: LazyCriteria, seen: Consequences,
-              above: list[int]) -> list[int]:
+    def _rows(self, assigned: Mapping[int, int], values: LazyCriteria, seen: Consequences
+              ) -> tuple[int | None, list[int]]:
         """Record what the node settles about rows, the outcome and the fallback; the
-        rows still open here when something open can still add (else empty)."""
+        outcome if settled, and the rows still open here when something open can still
+        add (else none)."""
         ev = self.evaluator
         tests = ev.rows
         candidates = ev.candidates(assigned)
-        here = set(candidates)
-        for r in above:
-            if r not in here:  # its key literal is false here: no match below
-                seen.miss.add(r)
-                seen.idle.add(r)
         live: list[tuple[int, bool | None]] = []
         for r in candidates:
             value = tests[r](assigned, values)
@@ -148,7 +186,7 @@ class BraveEvaluator:
             or any(r not in decided and (r not in seen.decisive or r not in seen.idle)
                    for r, _ in live)
         )
-        return maybe if open_here else []
+        return settled, (maybe if open_here else [])
 
     def _outcome(self, live: list[tuple[int, bool | None]]) -> int | None:
         """The outcome of every completion below, when the live rows settle it."""

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # clingo and the search modules load with the first solve, no
 
     from medpolicy.solver.control import SymbolIndex
     from medpolicy.solver.decide.brave import BraveEvaluator
+    from medpolicy.solver.decide.grid import OutcomeGrid
     from medpolicy.solver.decide.lazyroutes import LazyRoutes
     from medpolicy.solver.decide.missing import Candidate, MissingSolver
     from medpolicy.solver.decide.oracle import DecideOracle
@@ -100,6 +101,7 @@ class Decider:
         self.solved_calls = 0
         #: How many consequences of partial cases the walk of ``brave.py`` gave.
         self.walked_calls = 0
+        self._walked_grid: tuple[dict[int, int], OutcomeGrid | None] | None = None
         self._reader = CaseReader(self.table)
         self._engine = engine_versions()
         users: dict[int, list[int]] = {}
@@ -210,10 +212,15 @@ class Decider:
                 self.fast_calls += 1
                 return settled
         if self._evaluates:
-            walked = self._brave.consequences(known)
+            from medpolicy.solver.decide.partial import collection_paused
+
+            with collection_paused():
+                walked = self._brave.walk(known)
             if walked is not None:
                 self.walked_calls += 1
-                return walked
+                # The walk's outcome grid serves the request of this case, if it pends.
+                self._walked_grid = (dict(known), walked[1])
+                return walked[0]
         self.solved_calls += 1
         from medpolicy.solver.control import solve_models
 
@@ -327,6 +334,7 @@ class Decider:
                 known, "approve" in cons.outcomes,
                 max_alternatives or self.max_alternatives, max_pathways or self.max_pathways,
                 cons.match & cons.miss)
+        self._walked_grid = None
         return Decision(
             case=case.id,
             policy=self._policy_ref,
@@ -382,7 +390,14 @@ class Decider:
         """Routes and relevant facts by evaluation, when it applies (``residual.py``)."""
         if not self._evaluates:
             return None
-        return self._residual.request(known, approvable)
+        from medpolicy.solver.decide.partial import collection_paused
+
+        grid = None
+        if self._walked_grid is not None and self._walked_grid[0] == known:
+            grid = self._walked_grid[1]
+        self._walked_grid = None
+        with collection_paused():
+            return self._residual.request(known, approvable, grid)
 
     @cached_property
     def _evaluates(self) -> bool:

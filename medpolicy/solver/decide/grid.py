@@ -9,7 +9,25 @@ slicing and comparing runs happen in C.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+#: Completions (over value classes) of one case above which no grid is built.
+GRID_LIMIT = 1_000_000
+
+
+def grid_facts(classes: Mapping[int, Sequence[object]]) -> list[int]:
+    """The unknown facts with more than one class, most classes first (then by number):
+    the grid's dimensions and the walks' order, so a procedure code is set first and
+    the table's row index narrows the rows at once."""
+    return sorted((f for f, c in classes.items() if len(c) > 1),
+                  key=lambda f: (-len(classes[f]), f))
+
+
+def grid_size(facts: Sequence[int], classes: Mapping[int, Sequence[object]]) -> int:
+    size = 1
+    for f in facts:
+        size *= len(classes[f])
+    return size
 
 
 class OutcomeGrid:

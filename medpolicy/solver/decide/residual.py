@@ -36,14 +36,12 @@ from collections.abc import Mapping, Sequence
 from itertools import product
 
 from medpolicy.budget import checkpoint
-from medpolicy.solver.decide.grid import OutcomeGrid
+from medpolicy.solver.decide.grid import GRID_LIMIT, OutcomeGrid, grid_facts, grid_size
 from medpolicy.solver.decide.maxboxes import TooMuchWork, maximal_boxes
 from medpolicy.solver.decide.partial import DOMAIN_LIMIT, PartialEvaluator
 from medpolicy.solver.decide.pathways import Route
 from medpolicy.tables.model import OUTCOMES
 
-#: Completions (over value classes) evaluated for one case before the solver takes over.
-GRID_LIMIT = 1_000_000
 #: Nodes of the completion tree filled for one case before the solver takes over.
 FILL_NODES = 50_000
 #: Steps of the maximal-box enumeration (slice intersections, candidate boxes)
@@ -68,31 +66,34 @@ class ResidualRequest:
 
     # -- the request -----------------------------------------------------------
 
-    def request(self, known: Mapping[int, int], approvable: bool
-                ) -> tuple[list[Route], frozenset[int]] | None:
+    def request(self, known: Mapping[int, int], approvable: bool,
+                grid: OutcomeGrid | None = None) -> tuple[list[Route], frozenset[int]] | None:
         """The routes to approval (every maximal box, sorted as the solver's) and the
-        relevant facts of the case; None when the case is too large for evaluation."""
+        relevant facts of the case; None when the case is too large for evaluation.
+
+        ``grid``: the case's outcome grid if the brave walk (``brave.py``) filled it.
+        """
         unknown = [f for f in range(len(self.table.domains)) if f not in known]
         if any(len(self.table.domains[f]) > DOMAIN_LIMIT for f in unknown):
             return None
         classes = {f: self.evaluator.literal_classes(f) for f in unknown}
-        facts = sorted((f for f in unknown if len(classes[f]) > 1),
-                       key=lambda f: (-len(classes[f]), f))
-        size = 1
-        for f in facts:
-            size *= len(classes[f])
-        if size > GRID_LIMIT:
-            return None
-        checkpoint("the search for the routes to approval")
-        grid = OutcomeGrid(facts, [len(classes[f]) for f in facts])
-        # A fact with one class: any value stands for all (even under a literal that
-        # holds on every value, which three-valued evaluation would leave open).
-        assigned = {**known, **{f: classes[f][0][0] for f in unknown if len(classes[f]) == 1}}
-        self._nodes = 0
-        try:
-            self._fill(grid, assigned, classes, 0, 0)
-        except TooMuchWork:
-            return None
+        facts = grid_facts(classes)
+        if grid is None:
+            if grid_size(facts, classes) > GRID_LIMIT:
+                return None
+            checkpoint("the search for the routes to approval")
+            grid = OutcomeGrid(facts, [len(classes[f]) for f in facts])
+            # A fact with one class: any value stands for all (even under a literal that
+            # holds on every value, which three-valued evaluation would leave open).
+            assigned = {**known,
+                        **{f: classes[f][0][0] for f in unknown if len(classes[f]) == 1}}
+            self._nodes = 0
+            try:
+                self._fill(grid, assigned, classes, 0, 0)
+            except TooMuchWork:
+                return None
+        elif grid.facts != facts:
+            raise ValueError("the grid is not this case's")
         relevant = frozenset(f for i, f in enumerate(facts) if len(grid.groups(i, grid.cells)) > 1)
         routes: list[Route] = []
         if approvable:

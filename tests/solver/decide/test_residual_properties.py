@@ -141,20 +141,26 @@ def test_maximal_boxes_equal_brute_force(drawn: tuple[list[int], set[tuple[int, 
     assert set(boxes) == _brute_boxes(points, sizes)
 
 
-@pytest.mark.parametrize("limit", ["brave.NODE_LIMIT", "residual.FILL_NODES",
-                                   "residual.BOX_WORK", "residual.GRID_LIMIT"])
+@pytest.mark.parametrize("limits", [
+    ("brave.NODE_LIMIT",),  # the walk gives up: clingo decides, the request fills its own grid
+    ("brave.NODE_LIMIT", "residual.FILL_NODES"),  # and so does the fill: the solver's search
+    ("brave.GRID_LIMIT", "residual.GRID_LIMIT"),  # no grid: the solver's search
+    ("residual.BOX_WORK",),  # the box enumeration gives up: the solver's search
+])
 def test_past_a_work_limit_the_solver_answers_the_same(
-        limit: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A case too large for evaluation (any of its work limits at 0) goes to clingo, with
-    the same decision; evaluation gives it up without an error."""
-    module, name = limit.split(".")
-    monkeypatch.setattr(f"medpolicy.solver.decide.{module}.{name}", 0)
+        limits: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case too large for evaluation (a work limit at 0) goes to clingo, with the same
+    decision; evaluation gives it up without an error."""
+    for limit in limits:
+        monkeypatch.setattr(f"medpolicy.solver.decide.{limit}", 0)
     esi = load_policy("esi")
     case = load_case(ROOT / "examples" / "cases" / "seed-004-lumbar-incomplete.yaml", esi)
     evaluated = Decider(esi, residual=True)
     decision = evaluated.decide(case)
     assert decision.verdict == "pend" and decision.pathways
     assert decision == Decider(esi, residual=False).decide(case)
-    assert evaluated.walked_calls == int(module != "brave")
-    assert evaluated.solved_calls == int(module == "brave")
-    assert ("pathway_solver" in vars(evaluated)) == (module == "residual")
+    walk_gave_up = "brave.NODE_LIMIT" in limits
+    assert (evaluated.walked_calls, evaluated.solved_calls) == (
+        (0, 1) if walk_gave_up else (1, 0))
+    request_gave_up = limits != ("brave.NODE_LIMIT",)
+    assert ("pathway_solver" in vars(evaluated)) == request_gave_up
