@@ -424,7 +424,8 @@ class Decider:
     def _partial(self) -> PartialEvaluator:
         from medpolicy.solver.decide.partial import PartialEvaluator
 
-        return PartialEvaluator(self.table)
+        shared = None if self.evaluator is None else self.evaluator.compiled()
+        return PartialEvaluator(self.table, shared)
 
     @guarded
     def missing_sets(

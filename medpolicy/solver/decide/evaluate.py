@@ -95,6 +95,11 @@ def _junction(parts: tuple[Test, ...], conjunction: bool) -> Test:
     return junction
 
 
+RowIndex = tuple[tuple[int, dict[int, tuple[int, ...]], tuple[int, ...]], ...]
+#: Criterion tests by number, row tests, rows without a key literal, the row index.
+Compiled = tuple[tuple[Test, ...], tuple[Test, ...], tuple[int, ...], RowIndex]
+
+
 class Evaluator:
     """Brave consequences of cases whose read facts are all known, without a solve."""
 
@@ -113,6 +118,11 @@ class Evaluator:
         self._first = policy.hit_policy == "first"
         self._fallback = no_match_outcome(policy.otherwise)
         self._all_rows = frozenset(range(len(self._rows)))
+
+    def compiled(self) -> Compiled:
+        """The closures and the row index, for evaluation of partial cases to share."""
+        tests: list[Test] = [test for _, test in sorted(self._criteria, key=lambda ct: ct[0])]
+        return tuple(tests), self._rows, self._always, self._index
 
     def consequences(self, known: Mapping[int, int]) -> Consequences | None:
         """The consequences when the known facts settle every criterion and row, else None.
@@ -164,9 +174,6 @@ class Evaluator:
         outcomes = self._outcomes
         best = max(OUTCOME_RANK[outcomes[r]] for r in match)
         return {r for r in match if OUTCOME_RANK[outcomes[r]] == best}
-
-
-RowIndex = tuple[tuple[int, dict[int, tuple[int, ...]], tuple[int, ...]], ...]
 
 
 def candidate_rows(always: tuple[int, ...], index: RowIndex, known: Mapping[int, int]

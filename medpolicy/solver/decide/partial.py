@@ -19,7 +19,12 @@ from contextlib import contextmanager
 from medpolicy.logic.compiler import CompiledTable
 from medpolicy.logic.formula import Formula, Lit, _walk
 from medpolicy.logic.outcomes import no_match_outcome
-from medpolicy.solver.decide.evaluate import _compile, _row_index, candidate_rows
+from medpolicy.solver.decide.evaluate import (
+    Compiled,
+    _compile,
+    _row_index,
+    candidate_rows,
+)
 from medpolicy.solver.decide.settle import LazyCriteria
 from medpolicy.tables.model import OUTCOME_RANK, OUTCOMES
 
@@ -52,11 +57,14 @@ def collection_paused() -> Iterator[None]:
 class PartialEvaluator:
     """One table's compiled rows and criteria, evaluated on partial cases."""
 
-    def __init__(self, table: CompiledTable) -> None:
+    def __init__(self, table: CompiledTable, compiled: Compiled | None = None) -> None:
+        """``compiled``: the complete-case evaluator's closures and row index, shared
+        (the same formulas; a large table's closures are many objects)."""
         self.table = table
-        self.tests = tuple(_compile(formula) for formula in table.criteria)
-        self.rows = tuple(_compile(formula) for formula in table.rows)
-        self._always, self._index = _row_index(table)
+        if compiled is None:
+            compiled = (tuple(_compile(formula) for formula in table.criteria),
+                        tuple(_compile(formula) for formula in table.rows), *_row_index(table))
+        self.tests, self.rows, self._always, self._index = compiled
         #: Per row with a key literal (the row index's): its fact and allowed values.
         self.row_keys: dict[int, tuple[int, frozenset[int]]] = {}
         keyed: dict[int, set[int]] = {}
