@@ -139,11 +139,8 @@ class BraveEvaluator:
                 seen.idle.add(r)
         literals = {a for c in still for a in ev.criterion_literals(c).get(fact, ())}
         literals.update(a for r in maybe for a in ev.row_literals(r).get(fact, ()))
-        groups: dict[tuple[bool, ...], list[int]] = {}
-        for c, members in enumerate(walk.classes[fact]):
-            groups.setdefault(tuple(members[0] in a for a in literals), []).append(c)
         stride = grid.strides[depth] if grid is not None else 0
-        for group in groups.values():
+        for group in ev.split(fact, literals):
             assigned[fact] = walk.classes[fact][group[0]][0]
             first = start + group[0] * stride
             self._visit(walk, depth + 1, still, first)

@@ -81,6 +81,7 @@ class PartialEvaluator:
         self.first = policy.hit_policy == "first"
         self.fallback = OUTCOMES.index(no_match_outcome(policy.otherwise))
         self._classes: dict[int, tuple[tuple[int, ...], ...]] = {}
+        self._class_of: dict[int, dict[int, int]] = {}
         self._literals: dict[int, set[frozenset[int]]] | None = None
         self._by_row: dict[int, Literals] = {}
         self._by_criterion: dict[int, Literals] = {}
@@ -105,16 +106,28 @@ class PartialEvaluator:
             # Each value's signature: the literals it satisfies, built from the literals'
             # values (a code's literals name one or two codes each, of 250).
             values = self.table.domains[fact].indices()
-            holds: list[list[int]] = [[] for _ in values]
-            for j, allowed in enumerate(self._literals.get(fact, ())):
-                for value in allowed:
-                    holds[value].append(j)
-            groups: dict[tuple[int, ...], list[int]] = {}
-            for value in values:
-                groups.setdefault(tuple(holds[value]), []).append(value)
-            found = tuple(tuple(g) for g in groups.values())
+            found = tuple(tuple(g) for g in _split(values, self._literals.get(fact, ())))
             self._classes[fact] = found
+            self._class_of[fact] = {v: c for c, members in enumerate(found) for v in members}
         return found
+
+    def split(self, fact: int, literals: Iterable[frozenset[int]]) -> list[list[int]]:
+        """The fact's classes (by number, in order) grouped by which of ``literals`` hold
+        on them: classes of a group give every formula reading only these the same value."""
+        self.literal_classes(fact)
+        class_of = self._class_of[fact]
+        holds: dict[int, list[int]] = {}
+        for j, allowed in enumerate(literals):
+            seen: set[int] = set()
+            for value in allowed:
+                c = class_of[value]
+                if c not in seen:  # a class lies inside or outside each literal
+                    seen.add(c)
+                    holds.setdefault(c, []).append(j)
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for c in range(len(self._classes[fact])):
+            groups.setdefault(tuple(holds.get(c, ())), []).append(c)
+        return list(groups.values())
 
     def settle(self, known: Mapping[int, int]) -> tuple[int | None, list[int]]:
         """The outcome (index in ``OUTCOMES``) of every completion of ``known`` when
@@ -169,6 +182,19 @@ class PartialEvaluator:
             self._by_criterion[criterion] = found
         return found
 
+
+
+def _split(values: Iterable[int], literals: Iterable[frozenset[int]]) -> list[list[int]]:
+    """``values`` grouped by which literals hold on them (built from the literals'
+    values: a code's literals name one or two codes each, of 250), in value order."""
+    holds: dict[int, list[int]] = {}
+    for j, allowed in enumerate(literals):
+        for value in allowed:
+            holds.setdefault(value, []).append(j)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for value in values:
+        groups.setdefault(tuple(holds.get(value, ())), []).append(value)
+    return list(groups.values())
 
 
 def _literals_of(formulas: Iterable[Formula]) -> dict[int, set[frozenset[int]]]:

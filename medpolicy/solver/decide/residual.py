@@ -126,10 +126,7 @@ class ResidualRequest:
         fact = grid.facts[depth]  # a leaf always settles, so depth < len(facts)
         stride = grid.strides[depth]
         literals = {a for r in open_rows for a in self.evaluator.row_literals(r).get(fact, ())}
-        groups: dict[tuple[bool, ...], list[int]] = {}
-        for c, members in enumerate(classes[fact]):
-            groups.setdefault(tuple(members[0] in a for a in literals), []).append(c)
-        for group in groups.values():
+        for group in self.evaluator.split(fact, literals):
             first = start + group[0] * stride
             assigned[fact] = classes[fact][group[0]][0]
             self._fill(grid, assigned, classes, depth + 1, first)
