@@ -33,7 +33,7 @@ solver's search.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from itertools import product
+from itertools import chain, product
 
 from medpolicy.budget import checkpoint
 from medpolicy.solver.decide.grid import GRID_LIMIT, OutcomeGrid, grid_facts, grid_size
@@ -188,8 +188,9 @@ class _Spelling:
     def __init__(self, facts: Sequence[int], merged: Sequence[list[list[int]]],
                  classes: Mapping[int, tuple[tuple[int, ...], ...]]) -> None:
         self._facts = facts
-        self._merged = merged
-        self._classes = classes
+        # Per dimension and group: its abstract values.
+        self._values = [[tuple(v for c in group for v in classes[facts[i]][c]) for group in groups]
+                        for i, groups in enumerate(merged)]
         self._memo: dict[tuple[int, object], tuple[int, frozenset[int], tuple[int, ...]]] = {}
 
     def __call__(self, i: int, chosen: frozenset[int] | int
@@ -197,11 +198,10 @@ class _Spelling:
         """``chosen``: the group numbers, or a bit mask of them (the last dimension)."""
         found = self._memo.get((i, chosen))
         if found is None:
+            per_group = self._values[i]
             groups = chosen if isinstance(chosen, frozenset) else [
-                g for g in range(len(self._merged[i])) if chosen >> g & 1]
-            fact = self._facts[i]
-            values = sorted(v for g in groups for c in self._merged[i][g]
-                            for v in self._classes[fact][c])
-            found = (fact, frozenset(values), tuple(values))
+                g for g in range(len(per_group)) if chosen >> g & 1]
+            values = sorted(chain.from_iterable(per_group[g] for g in groups))
+            found = (self._facts[i], frozenset(values), tuple(values))
             self._memo[(i, chosen)] = found
         return found
