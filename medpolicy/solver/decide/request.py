@@ -9,9 +9,10 @@ the rest), and ``next_question``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from medpolicy.logic.compiler import CompiledTable
 from medpolicy.solver.decide.needs import allowed, needs_text, value_labels
@@ -75,7 +76,9 @@ def build_request(
 ) -> DocumentationRequest:
     """The request of a pend from its routes (cheapest first) and its relevant facts."""
     names = [d.fact.name for d in table.domains]
-    pathways = [_needs(make, route, names) for route in routes]
+    need = _CaseNeeds(make).__getitem__
+    # One Need object per route item in this request: equal needs are the same object.
+    pathways = [tuple(sorted(map(need, route.box), key=_BY_FACT)) for route in routes]
     cheapest = [p for p, r in zip(pathways, routes, strict=True) if r.cost == routes[0].cost]
     shown = tuple(Pathway(p) for p in pathways[:max_pathways])
     return DocumentationRequest(
@@ -83,26 +86,44 @@ def build_request(
         missing_omitted=max(0, len(cheapest) - max_alternatives),
         pathways=shown,
         pathways_omitted=max(0, len(pathways) - max_pathways),
-        request=factor(shown),
+        request=factor(shown, key=id),
         relevant=tuple(names[f] for f in sorted(relevant)),
         next_question=next_question(table, routes, relevant),
     )
 
 
-def _needs(make: NeedMaker, route: Route, names: Sequence[str]) -> tuple[Need, ...]:
-    ordered = sorted(route.box, key=lambda item: names[item[0]])
-    return tuple(make(f, values) for f, values in ordered)
+_BY_FACT = attrgetter("fact")
 
 
-def factor(pathways: Sequence[Pathway]) -> Request:
-    """Items every pathway shares (same fact, same values), and what each adds to them."""
+class _CaseNeeds(dict[tuple[int, frozenset[int]], Need]):
+    """A route item (fact, values) -> its Need, for the routes of one case."""
+
+    def __init__(self, make: NeedMaker) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, item: tuple[int, frozenset[int]]) -> Need:
+        made = self[item] = self._make(*item)
+        return made
+
+
+def factor(pathways: Sequence[Pathway], key: Callable[[Need], Hashable] | None = None) -> Request:
+    """Items every pathway shares (same fact, same values), and what each adds to them.
+
+    ``key`` tells needs apart (``id`` when equal needs are the same object);
+    by default they are compared as values.
+    """
     if not pathways:
         return Request()
-    shared = set(pathways[0].needs).intersection(*(p.needs for p in pathways[1:]))
-    common = tuple(n for n in pathways[0].needs if n in shared)
+    ident: Callable[[Need], Hashable] = key or (lambda n: n)
+    needs = [p.needs for p in pathways]
+    shared = set(map(ident, needs[0])).intersection(*(map(ident, n) for n in needs[1:]))
+    if not shared:
+        return Request((), tuple(n for n in needs if n))
+    common = tuple(n for n in needs[0] if ident(n) in shared)
     rest = tuple(
         option
-        for option in (tuple(n for n in p.needs if n not in shared) for p in pathways)
+        for option in (tuple(n for n in p if ident(n) not in shared) for p in needs)
         if option
     )
     return Request(common, rest)
