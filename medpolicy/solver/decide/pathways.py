@@ -127,6 +127,10 @@ class PathwaySolver:
         memo[key] = found
         return list(found)
 
+    def forget(self) -> None:
+        """Forget every remembered case's routes (the next case of each is enumerated)."""
+        self._memo.clear()
+
     def _enumerate(self, known: Mapping[int, int], cap: int) -> tuple[list[Route], bool]:
         """The maximal boxes over the current rejection boxes (at most ``cap``), sorted;
         whether they are all of them."""
