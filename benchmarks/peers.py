@@ -10,7 +10,7 @@ checked against medpolicy's before anything is timed; a disagreement raises
 - partial esi cases (1-4 open-world facts left out) and the empty case,
   each held to a ratio of ZEN's complete-case median;
 - the empty case three ways (``_first_empty``): the goal figure is its
-  *first time* on a Decider in service (two other partial cases decided,
+  *first time* on a Decider in service (``BETWEEN`` other partial cases decided,
   then the remembered routes forgotten, before each timed empty case: no
   route memo hit, programs grounded); informational, the same on a fresh
   Decider right after grounding (one partial case first) and the repeated
@@ -42,6 +42,10 @@ from medpolicy.solver.decide.decider import Decider
 from medpolicy.suite.casegen import CaseGenerator
 from medpolicy.tables.model import Case, Policy
 
+#: Other cases a Decider decides between two timed first-time empty cases (so what clingo
+#: learnt on the last empty case is not all that it has seen since).
+BETWEEN = 10
+
 
 class Disagreement(RuntimeError):
     """ZEN and medpolicy gave different verdicts on a complete case."""
@@ -72,7 +76,7 @@ def _first_empty(policy: Policy, decider: Decider, partial: Sequence[Case], samp
                  repeat: int) -> dict[str, Any]:
     """The empty case decided for the first time: medians (ms) in service and after grounding.
 
-    In service: ``decider`` (grounded, warm) decides two partial cases, forgets
+    In service: ``decider`` (grounded, warm) decides ``BETWEEN`` partial cases, forgets
     every remembered route, and the empty case is timed; the median of the
     round with the median median over ``repeat`` rounds of ``samples``. After
     grounding: ``samples // 4`` (at least 2) fresh Deciders, each deciding one
@@ -86,8 +90,8 @@ def _first_empty(policy: Policy, decider: Decider, partial: Sequence[Case], samp
     for _ in range(max(1, repeat)):
         times = []
         for _ in range(samples):
-            decider.decide(next(others))
-            decider.decide(next(others))
+            for _ in range(BETWEEN):
+                decider.decide(next(others))
             decider.pathway_solver.forget()
             start = clock()
             decider.decide(empty)

@@ -15,7 +15,7 @@ from datetime import date
 from operator import attrgetter
 
 from medpolicy.logic.compiler import CompiledTable
-from medpolicy.solver.decide.needs import allowed, needs_text, value_labels
+from medpolicy.solver.decide.needs import need_parts
 from medpolicy.solver.decide.pathways import Route
 from medpolicy.solver.decide.result import MissingSet, Need, Pathway, Question, Request
 
@@ -36,16 +36,17 @@ class NeedMaker:
         need = self._cache.get(key)
         if need is None:
             domain = self.table.domains[fact]
+            words, labels, abstract, box = need_parts(domain, values, self.service)
             need = Need(
                 fact=domain.fact.name,
-                needs=needs_text(domain, values, self.service),
-                values=value_labels(domain, values),
+                needs=words,
+                values=labels,
                 question=domain.fact.question,
                 cost=domain.fact.cost,
                 current=domain.label(current) if current is not None else None,
-                allowed=tuple(domain.values[v] for v in sorted(values)),
+                allowed=abstract,
                 document=domain.fact.document,
-                box=allowed(domain, values, self.service),
+                box=box,
                 space=domain.space,
             )
             if len(self._cache) < _NEED_CACHE:
