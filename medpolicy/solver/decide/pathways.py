@@ -38,6 +38,8 @@ from medpolicy.solver.decide.oracle import rejection_boxes
 ENUMERATION_CAP = 5000
 #: Known-value sets whose routes one solver remembers (least recently used forgotten).
 ROUTE_MEMO = 1024
+#: (fact, value mask) pairs whose values one solver keeps made (then made each time).
+ITEM_CACHE = 4096
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,9 @@ class _BoxItems(dict[tuple[int, int], tuple[int, frozenset[int]]]):
     """(fact, value mask) -> the route item (fact, its values), made on first use."""
 
     def __missing__(self, key: tuple[int, int]) -> tuple[int, frozenset[int]]:
-        made = self[key] = (key[0], frozenset(_bits(key[1])))
+        made = (key[0], frozenset(_bits(key[1])))
+        if len(self) < ITEM_CACHE:
+            self[key] = made
         return made
 
 
@@ -179,5 +183,7 @@ class _OrderedValues(dict[tuple[int, int], tuple[int, ...]]):
     """(fact, value mask) -> its values in ascending order, made on first use."""
 
     def __missing__(self, key: tuple[int, int]) -> tuple[int, ...]:
-        made = self[key] = _bits(key[1])
+        made = _bits(key[1])
+        if len(self) < ITEM_CACHE:
+            self[key] = made
         return made

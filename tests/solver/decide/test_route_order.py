@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import clingo
+import pytest
 from hypothesis import assume, given
 
 from medpolicy.solver.control import SymbolIndex, new_control
+from medpolicy.solver.decide import pathways
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.solver.decide.pathways import ENUMERATION_CAP, Route
 from medpolicy.solver.decide.request import factor
@@ -83,3 +85,14 @@ def test_symbol_index_reads_clingo_sequences_like_lists_of_symbols() -> None:
     assert {tuple(sorted(fast)) for fast, _ in seen} == {
         tuple(10 * n for n in range(1, 5) if mask >> (n - 1) & 1) for mask in range(16)
     }
+
+
+def test_routes_are_the_same_past_the_item_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for one (fact, values) item only, the empty esi case gets the same routes."""
+    policy = load_policy("esi")
+    empty = Case("empty", {}, policy.id)
+    expected = Decider(policy).decide(empty)
+    monkeypatch.setattr(pathways, "ITEM_CACHE", 1)
+    decider = Decider(policy)
+    assert decider.decide(empty) == expected
+    assert len(decider.pathway_solver._items) == 1
