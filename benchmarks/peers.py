@@ -9,11 +9,19 @@ checked against medpolicy's before anything is timed; a disagreement raises
   generated-Python floor's verdict (``baselines.PlainEvaluator``);
 - partial esi cases (1-4 open-world facts left out) and the empty case,
   each held to a ratio of ZEN's complete-case median;
+- the empty case three ways (``_first_empty``): the goal figure is its
+  *first time* on a Decider in service (``BETWEEN`` other partial cases decided,
+  then the remembered routes forgotten, before each timed empty case: no
+  route memo hit, programs grounded); informational, the same on a fresh
+  Decider right after grounding (one partial case first) and the repeated
+  empty case, a hit of the route memo;
 - complete cases of a synthetic table of ``sizes.peer_rows`` rows.
 """
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,13 +34,17 @@ from benchmarks.goals import (
     PARTIAL,
     goal_figure,
 )
-from benchmarks.measure import rounds
+from benchmarks.measure import rounds, summary
 from benchmarks.report import Figure, Section
 from benchmarks.synthetic import synthetic_policy
 from benchmarks.zen import ZenPeer, agreement
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.suite.casegen import CaseGenerator
 from medpolicy.tables.model import Case, Policy
+
+#: Other cases a Decider decides between two timed first-time empty cases (so what clingo
+#: learnt on the last empty case is not all that it has seen since).
+BETWEEN = 10
 
 
 class Disagreement(RuntimeError):
@@ -58,6 +70,43 @@ def _median(function: Callable[[Any], object], items: Sequence[Any], repeat: int
     for item in items:
         function(item)
     return float(rounds(function, items, repeat)["median_ms"])
+
+
+def _first_empty(policy: Policy, decider: Decider, partial: Sequence[Case], samples: int,
+                 repeat: int) -> dict[str, Any]:
+    """The empty case decided for the first time: medians (ms) in service and after grounding.
+
+    In service: ``decider`` (grounded, warm) decides ``BETWEEN`` partial cases, forgets
+    every remembered route, and the empty case is timed; the median of the
+    round with the median median over ``repeat`` rounds of ``samples``. After
+    grounding: ``samples // 4`` (at least 2) fresh Deciders, each deciding one
+    partial case before its first empty case is timed. Grounding, the partial
+    cases and forgetting are not timed.
+    """
+    clock = time.perf_counter_ns
+    empty = Case("empty", {}, policy.id)
+    others = itertools.cycle(partial)
+    in_service: list[dict[str, float]] = []
+    for _ in range(max(1, repeat)):
+        times = []
+        for _ in range(samples):
+            for _ in range(BETWEEN):
+                decider.decide(next(others))
+            decider.pathway_solver.forget()
+            start = clock()
+            decider.decide(empty)
+            times.append((clock() - start) / 1e9)
+        in_service.append(summary(times))
+    chosen = sorted(in_service, key=lambda r: r["median_ms"])[len(in_service) // 2]
+    fresh = []
+    for n in range(max(2, samples // 4)):
+        new = Decider(policy)
+        new.decide(partial[n % len(partial)])
+        start = clock()
+        new.decide(empty)
+        fresh.append((clock() - start) / 1e9)
+    return {"in_service": {**chosen, "round_medians_ms": [r["median_ms"] for r in in_service]},
+            "after_grounding": summary(fresh)}
 
 
 def _side_by_side(policy: Policy, cases: Sequence[Case], repeat: int) -> dict[str, Any]:
@@ -89,7 +138,9 @@ def peers_section(policy: Policy, sizes: Sizes, seed: int) -> Section:
                for n in range(sizes.peer_cases)]
     empty = [Case(f"empty-{n}", {}, policy.id) for n in range(max(4, sizes.peer_cases // 10))]
     partial_ms = _median(decider.decide, partial, sizes.repeat)
-    empty_ms = _median(decider.decide, empty, sizes.repeat)
+    first = _first_empty(policy, decider, partial, len(empty), sizes.repeat)
+    first_ms = first["in_service"]["median_ms"]
+    memo_ms = _median(decider.decide, empty, sizes.repeat)
 
     large = synthetic_policy(sizes.peer_rows, sizes.synthetic_facts, seed)
     large_decider = Decider(large)
@@ -105,12 +156,17 @@ def peers_section(policy: Policy, sizes: Sizes, seed: int) -> Section:
         Figure("peers", "  floor (generated Python) complete esi case, median", floor_ms, "ms"),
         *goal_figure(PARTIAL, "partial esi case (1-4 unknowns), median", partial_ms, zen_ms,
                      floor_ms),
-        *goal_figure(EMPTY, "empty esi case, median", empty_ms, zen_ms, floor_ms),
+        *goal_figure(EMPTY, "empty esi case, first time (no route memo), median", first_ms,
+                     zen_ms, floor_ms),
+        Figure("peers", "  empty esi case, first right after grounding (informational), median",
+               first["after_grounding"]["median_ms"], "ms"),
+        Figure("peers", "  empty esi case, route memo hit (informational), median", memo_ms, "ms"),
         *goal_figure(LARGE, f"{rows}, complete case, median", big["ours_ms"], big["zen_ms"],
                      big["floor_ms"]),
         Figure("peers", f"  ZEN {rows} complete case, median", big["zen_ms"], "ms"),
     ]
-    section.data = {"esi_complete": esi, "partial_ms": partial_ms, "empty_ms": empty_ms,
+    section.data = {"esi_complete": esi, "partial_ms": partial_ms, "empty_ms": first_ms,
+                    "empty_first": first, "empty_memo_ms": memo_ms,
                     "large": {"rows": sizes.peer_rows, **big},
                     "verdicts_checked": len(complete) + len(large_cases)}
     return section

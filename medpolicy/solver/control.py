@@ -116,6 +116,8 @@ class SymbolIndex(Generic[T]):
     Reading a model is ``[index[s] for s in model.symbols(shown=True)]``. Keys are
     the symbols' packed representation when clingo's Python API exposes it (a
     plain int: no call into the C library per lookup), the symbols otherwise.
+    A model's symbols are then read as those ints straight from clingo's
+    array, without building a ``Symbol`` object for each.
     """
 
     def __init__(self, items: dict[clingo.Symbol, T]) -> None:
@@ -132,7 +134,10 @@ class SymbolIndex(Generic[T]):
     def lookup(self, symbols: Sequence[clingo.Symbol]) -> list[T]:
         """The payloads of the symbols that the index knows."""
         get = self._items.get
-        if self._packed:  # one dict lookup per symbol, no call into the C library
+        raw = getattr(symbols, "_p_symbols", None) if self._packed else None
+        if raw is not None:  # clingo's array of packed symbols: plain ints
+            found = list(map(get, raw))
+        elif self._packed:  # one dict lookup per symbol, no call into the C library
             found = [get(symbol._rep) for symbol in symbols]
         else:
             found = [get(symbol) for symbol in symbols]

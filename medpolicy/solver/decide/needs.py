@@ -60,12 +60,15 @@ def decimal_words(run: Interval, places: int) -> str:
 
 def value_labels(domain: Domain, indices: Iterable[int]) -> tuple[str, ...]:
     """Each allowed value (or merged interval, ``4 to 5``) as a label, in domain order."""
-    chosen = sorted(set(indices))
+    return _labels(domain, sorted(set(indices)))
+
+
+def _labels(domain: Domain, chosen: list[int]) -> tuple[str, ...]:
     if domain.fact.type == "int":
         return tuple(run.describe() for run in merged_intervals(domain, chosen))
     if domain.fact.type == "decimal":
         return tuple(decimal_words(run, domain.places) for run in merged_intervals(domain, chosen))
-    return tuple(domain.label(i) for i in chosen)
+    return tuple(map(domain.label, chosen))
 
 
 # -- needs: for people -------------------------------------------------------
@@ -169,12 +172,32 @@ _NEEDS: Mapping[str, Callable[[Domain, list[int]], str]] = {
 def needs_text(domain: Domain, indices: Iterable[int], service: date | None = None) -> str:
     """The allowed values as a request says them: ``true``, ``>= 4``, ``in [fluoroscopy, ct]``
     (a date window as dates from ``service``, the case's service date)."""
-    chosen = sorted(set(indices))
-    if chosen == list(domain.indices()):
+    return _needs(domain, sorted(set(indices)), service)
+
+
+def _needs(domain: Domain, chosen: list[int], service: date | None,
+           labels: tuple[str, ...] | None = None) -> str:
+    """``needs_text`` of sorted distinct values (``labels``: their ``value_labels``, if made)."""
+    if len(chosen) == len(domain.values):
         return "any value"
-    if domain.fact.type == "date":
+    kind = domain.fact.type
+    if labels is not None and kind in ("bool", "enum"):  # the labels say it already
+        if kind == "bool" or len(labels) != 1:
+            return " or ".join(labels) if kind == "bool" else f"in [{', '.join(labels)}]"
+        return labels[0]
+    if kind == "date":
         return _date_needs(domain, chosen, service)
-    return _NEEDS[domain.fact.type](domain, chosen)
+    return _NEEDS[kind](domain, chosen)
+
+
+def need_parts(domain: Domain, values: Iterable[int], service: date | None = None
+               ) -> tuple[str, tuple[str, ...], tuple[Any, ...], dict[str, Any]]:
+    """A need's faces at once, from its values sorted once: ``needs_text``,
+    ``value_labels``, the abstract values and ``allowed``."""
+    chosen = sorted(set(values))
+    labels = _labels(domain, chosen)
+    return (_needs(domain, chosen, service, labels), labels,
+            tuple(map(domain.values.__getitem__, chosen)), _allowed(domain, chosen, service))
 
 
 def describe(domain: Domain, indices: Iterable[int]) -> str:
@@ -244,7 +267,10 @@ _ALLOWED: Mapping[str, Callable[[Domain, list[int]], dict[str, Any]]] = {
 def allowed(domain: Domain, indices: Iterable[int], service: date | None = None) -> dict[str, Any]:
     """The allowed values for programs: ``{"in": [...]}``, ``{"min": a, "max": b}`` or, for a
     date, ``{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}`` (windows by ``service``)."""
-    chosen = sorted(set(indices))
+    return _allowed(domain, sorted(set(indices)), service)
+
+
+def _allowed(domain: Domain, chosen: list[int], service: date | None) -> dict[str, Any]:
     if domain.fact.type == "date":
         return _date_allowed(domain, chosen, service)
     return _ALLOWED[domain.fact.type](domain, chosen)

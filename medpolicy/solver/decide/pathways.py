@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from operator import itemgetter
 
 import clingo
 
@@ -36,6 +38,8 @@ from medpolicy.solver.decide.oracle import rejection_boxes
 ENUMERATION_CAP = 5000
 #: Known-value sets whose routes one solver remembers (least recently used forgotten).
 ROUTE_MEMO = 1024
+#: (fact, value mask) pairs whose values one solver keeps made (then made each time).
+ITEM_CACHE = 4096
 
 
 @dataclass(frozen=True)
@@ -45,9 +49,9 @@ class Route:
     box: tuple[tuple[int, frozenset[int]], ...]
     cost: int
 
-    @property
+    @cached_property
     def facts(self) -> frozenset[int]:
-        return frozenset(f for f, _ in self.box)
+        return frozenset(dict(self.box))
 
 
 class PathwaySolver:
@@ -77,13 +81,21 @@ class PathwaySolver:
         # Known with value w: given(f,w), and no other value (built per case: a codes
         # fact has 2**R values, and a table of every pair would be quadratic).
         self._given = [[given[(f, v)] for v in vs] for f, vs in enumerate(values)]
-        items: dict[clingo.Symbol, tuple[int, int]] = {}
-        for atom in ctl.symbolic_atoms.by_signature("box", 2):
-            f, v = (a.number for a in atom.symbol.arguments)
-            items[atom.symbol] = (f, v)
-        for atom in ctl.symbolic_atoms.by_signature("restricted", 1):
-            items[atom.symbol] = (atom.symbol.arguments[0].number, -1)
-        self._index = SymbolIndex(items)
+        self._costs = [d.fact.cost for d in self.table.domains]
+        names = [d.fact.name for d in self.table.domains]
+        #: Each fact's place among the fact names in sorted order (names are unique).
+        self._rank = [0] * len(names)
+        for place, f in enumerate(sorted(range(len(names)), key=names.__getitem__)):
+            self._rank[f] = place
+        self._items = _BoxItems()
+        self._ordered = _OrderedValues()
+        # A model is read from its box/2 atoms alone (restricted(F) holds exactly when
+        # some box(F,V) does: a free fact always has a value in its box), each as its
+        # fact and its value's bit; a fact's bits OR-ed together are its values.
+        self._index = SymbolIndex({
+            atom.symbol: (atom.symbol.arguments[0].number, 1 << atom.symbol.arguments[1].number)
+            for atom in ctl.symbolic_atoms.by_signature("box", 2)
+        })
 
     def _assumptions(self, known: Mapping[int, int]) -> list[int]:
         assumptions: list[int] = []
@@ -117,20 +129,28 @@ class PathwaySolver:
         memo[key] = found
         return list(found)
 
+    def forget(self) -> None:
+        """Forget every remembered case's routes (the next case of each is enumerated)."""
+        self._memo.clear()
+
     def _enumerate(self, known: Mapping[int, int], cap: int) -> tuple[list[Route], bool]:
         """The maximal boxes over the current rejection boxes (at most ``cap``), sorted;
         whether they are all of them."""
-        found: list[Route] = []
-        costs = [d.fact.cost for d in self.table.domains]
+        found: list[tuple[tuple[int, list[int], tuple[tuple[int, ...], ...]], Route]] = []
+        costs, rank, read = self._costs, self._rank, self._index.read
+        item, ordered = self._items.__getitem__, self._ordered.__getitem__
 
         def on_model(model: clingo.Model) -> bool:
-            values: dict[int, set[int]] = {}
-            for f, v in self._index.read(model):
-                slot = values.setdefault(f, set())
-                if v >= 0:
-                    slot.add(v)
-            box = tuple(sorted((f, frozenset(vs)) for f, vs in values.items()))
-            found.append(Route(box, sum(costs[f] for f in values)))
+            masks: dict[int, int] = {}
+            mask = masks.get
+            for f, bit in read(model):
+                masks[f] = mask(f, 0) | bit
+            pairs = sorted(masks.items())
+            route = Route(tuple(map(item, pairs)), sum(map(costs.__getitem__, masks)))
+            # Cheapest first, then by the sorted fact names (compared as name ranks),
+            # then by the values of each fact in fact order.
+            key = (route.cost, sorted(map(rank.__getitem__, masks)), tuple(map(ordered, pairs)))
+            found.append((key, route))
             return len(found) <= cap
 
         solve_models(self.ctl, self._assumptions(known), on_model, self.time_limit,
@@ -140,8 +160,30 @@ class PathwaySolver:
             raise TooComplexError(
                 f"more than {ENUMERATION_CAP} routes to approval for one case; "
                 "simplify the table or document more of the case")
-        names = [d.fact.name for d in self.table.domains]
-        found.sort(key=lambda r: (r.cost, sorted(names[f] for f in r.facts),
-                                  [sorted(vs) for _, vs in r.box]))
-        return found, complete
+        found.sort(key=itemgetter(0))
+        return [route for _, route in found], complete
 
+
+def _bits(mask: int) -> tuple[int, ...]:
+    """The positions of the bits set in ``mask``, ascending."""
+    return tuple(v for v in range(mask.bit_length()) if mask >> v & 1)
+
+
+class _BoxItems(dict[tuple[int, int], tuple[int, frozenset[int]]]):
+    """(fact, value mask) -> the route item (fact, its values), made on first use."""
+
+    def __missing__(self, key: tuple[int, int]) -> tuple[int, frozenset[int]]:
+        made = (key[0], frozenset(_bits(key[1])))
+        if len(self) < ITEM_CACHE:
+            self[key] = made
+        return made
+
+
+class _OrderedValues(dict[tuple[int, int], tuple[int, ...]]):
+    """(fact, value mask) -> its values in ascending order, made on first use."""
+
+    def __missing__(self, key: tuple[int, int]) -> tuple[int, ...]:
+        made = _bits(key[1])
+        if len(self) < ITEM_CACHE:
+            self[key] = made
+        return made

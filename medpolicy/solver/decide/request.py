@@ -9,12 +9,13 @@ the rest), and ``next_question``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from medpolicy.logic.compiler import CompiledTable
-from medpolicy.solver.decide.needs import allowed, needs_text, value_labels
+from medpolicy.solver.decide.needs import need_parts
 from medpolicy.solver.decide.pathways import Route
 from medpolicy.solver.decide.result import MissingSet, Need, Pathway, Question, Request
 
@@ -35,16 +36,17 @@ class NeedMaker:
         need = self._cache.get(key)
         if need is None:
             domain = self.table.domains[fact]
+            words, labels, abstract, box = need_parts(domain, values, self.service)
             need = Need(
                 fact=domain.fact.name,
-                needs=needs_text(domain, values, self.service),
-                values=value_labels(domain, values),
+                needs=words,
+                values=labels,
                 question=domain.fact.question,
                 cost=domain.fact.cost,
                 current=domain.label(current) if current is not None else None,
-                allowed=tuple(domain.values[v] for v in sorted(values)),
+                allowed=abstract,
                 document=domain.fact.document,
-                box=allowed(domain, values, self.service),
+                box=box,
                 space=domain.space,
             )
             if len(self._cache) < _NEED_CACHE:
@@ -75,35 +77,58 @@ def build_request(
 ) -> DocumentationRequest:
     """The request of a pend from its routes (cheapest first) and its relevant facts."""
     names = [d.fact.name for d in table.domains]
-    # Needs are built only for what is shown: a case may have thousands of routes.
+    need = _CaseNeeds(make).__getitem__
+
+    def needs(route: Route) -> tuple[Need, ...]:
+        return tuple(sorted(map(need, route.box), key=_BY_FACT))
+
+    # Needs are built only for what is shown (a case may have thousands of routes), one
+    # Need object per route item in this request: equal needs are the same object.
     cheapest = [r for r in routes if r.cost == routes[0].cost]
-    shown = tuple(Pathway(_needs(make, route, names)) for route in routes[:max_pathways])
+    shown = tuple(Pathway(needs(route)) for route in routes[:max_pathways])
     return DocumentationRequest(
-        missing=tuple(MissingSet(_needs(make, route, names))
-                      for route in cheapest[:max_alternatives]),
+        missing=tuple(MissingSet(needs(route)) for route in cheapest[:max_alternatives]),
         missing_omitted=max(0, len(cheapest) - max_alternatives),
         pathways=shown,
         pathways_omitted=max(0, len(routes) - max_pathways),
-        request=factor(shown),
+        request=factor(shown, key=id),
         relevant=tuple(names[f] for f in sorted(relevant)),
         next_question=next_question(table, routes, relevant),
     )
 
 
-def _needs(make: NeedMaker, route: Route, names: Sequence[str]) -> tuple[Need, ...]:
-    ordered = sorted(route.box, key=lambda item: names[item[0]])
-    return tuple(make(f, values) for f, values in ordered)
+_BY_FACT = attrgetter("fact")
 
 
-def factor(pathways: Sequence[Pathway]) -> Request:
-    """Items every pathway shares (same fact, same values), and what each adds to them."""
+class _CaseNeeds(dict[tuple[int, frozenset[int]], Need]):
+    """A route item (fact, values) -> its Need, for the routes of one case."""
+
+    def __init__(self, make: NeedMaker) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, item: tuple[int, frozenset[int]]) -> Need:
+        made = self[item] = self._make(*item)
+        return made
+
+
+def factor(pathways: Sequence[Pathway], key: Callable[[Need], Hashable] | None = None) -> Request:
+    """Items every pathway shares (same fact, same values), and what each adds to them.
+
+    ``key`` tells needs apart (``id`` when equal needs are the same object);
+    by default they are compared as values.
+    """
     if not pathways:
         return Request()
-    shared = set(pathways[0].needs).intersection(*(p.needs for p in pathways[1:]))
-    common = tuple(n for n in pathways[0].needs if n in shared)
+    ident: Callable[[Need], Hashable] = key or (lambda n: n)
+    needs = [p.needs for p in pathways]
+    shared = set(map(ident, needs[0])).intersection(*(map(ident, n) for n in needs[1:]))
+    if not shared:
+        return Request((), tuple(n for n in needs if n))
+    common = tuple(n for n in needs[0] if ident(n) in shared)
     rest = tuple(
         option
-        for option in (tuple(n for n in p.needs if n not in shared) for p in pathways)
+        for option in (tuple(n for n in p if ident(n) not in shared) for p in needs)
         if option
     )
     return Request(common, rest)
