@@ -63,64 +63,57 @@ class _Enumeration:
             raise TooMuchWork
 
     def _boxes(self, points: Relation, dims: int) -> list[MaskBox]:
-        slices: dict[int, dict[tuple[int, ...], int]] = {}
+        # A relation over the remaining dimensions is packed into one integer: the bit
+        # mask of each remaining key at its own offset, so intersecting two slices is
+        # one ``&`` and comparing them one ``==``.
+        rests = sorted({key[1:] for key in points})
+        at = {rest: j for j, rest in enumerate(rests)}
+        width = max(points.values()).bit_length()
+        slices: dict[int, int] = {}
         for key, mask in points.items():
-            slices.setdefault(key[0], {})[key[1:]] = mask
+            slices[key[0]] = slices.get(key[0], 0) | mask << width * at[key[1:]]
         # The distinct slices, each with the first values (as bits) that have it.
-        distinct: dict[frozenset[tuple[tuple[int, ...], int]], tuple[Relation, int]] = {}
-        for v, s in slices.items():
-            name = frozenset(s.items())
-            relation, bits = distinct.get(name, (s, 0))
-            distinct[name] = (relation, bits | 1 << v)
-        generators = list(distinct.values())
+        distinct: dict[int, int] = {}
+        for v, packed in slices.items():
+            distinct[packed] = distinct.get(packed, 0) | 1 << v
+        generators = list(distinct.items())
         # Closed sets and their members (bits of every first value whose slice holds
         # them), found together: a slice holds a set exactly when intersecting them
         # gives the set back, and every closed set meets every slice once, as frontier.
-        members: dict[frozenset[tuple[tuple[int, ...], int]], int] = {}
-        closed: dict[frozenset[tuple[tuple[int, ...], int]], Relation] = {}
-        frontier = {name: relation for name, (relation, _) in distinct.items()}
+        members: dict[int, int] = {}
+        frontier = set(distinct)
         while frontier:
-            closed.update(frontier)
-            grown: dict[frozenset[tuple[tuple[int, ...], int]], Relation] = {}
-            for name, a in frontier.items():
+            grown: set[int] = set()
+            for a in frontier:
                 held = 0
                 for b, bits in generators:
-                    both = _intersection(a, b)
-                    if len(both) == len(a) and both == a:
+                    both = a & b
+                    if both == a:
                         held |= bits
-                    elif both:
-                        smaller = frozenset(both.items())
-                        if smaller not in closed and smaller not in grown:
-                            grown[smaller] = both
-                members[name] = held
+                    elif both and both not in members and both not in frontier:
+                        grown.add(both)
+                members[a] = held
                 self._spend(len(generators))
-            frontier = grown
+            frontier = grown - members.keys()
         # Each maximal box R of a closed set gives the maximal box C_R x R, where C_R
         # is every value whose slice holds R. R is maximal in the intersection of
         # C_R's slices (a closed set between R and any closed set yielding R), so
         # that closed set yields R too, and C_R is the union of the members of the
         # closed sets that yield R. Distinct R, distinct boxes.
-        rests: dict[MaskBox, int] = {}
-        for name, common in closed.items():
-            held = members[name]
+        full = (1 << width) - 1
+        found: dict[MaskBox, int] = {}
+        for packed, held in members.items():
+            common = {rest: mask for j, rest in enumerate(rests)
+                      if (mask := packed >> width * j & full)}
             for rest in self.boxes(common, dims - 1):
-                rests[rest] = rests.get(rest, 0) | held
-        self._spend(len(rests))
+                found[rest] = found.get(rest, 0) | held
+        self._spend(len(found))
         spelled: dict[int, frozenset[int]] = {}
         boxes: list[MaskBox] = []
-        for (values, mask), held in rests.items():
+        for (values, mask), held in found.items():
             firsts = spelled.get(held)
             if firsts is None:
                 firsts = spelled[held] = frozenset(
                     v for v in range(held.bit_length()) if held >> v & 1)
             boxes.append(((firsts, *values), mask))
         return boxes
-
-
-def _intersection(a: Relation, b: Relation) -> dict[tuple[int, ...], int]:
-    found: dict[tuple[int, ...], int] = {}
-    for key, mask in a.items():
-        both = mask & b.get(key, 0)
-        if both:
-            found[key] = both
-    return found
