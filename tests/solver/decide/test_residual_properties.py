@@ -13,15 +13,18 @@ dates and codes, where the whole request must be the same, in the same order.
 from __future__ import annotations
 
 import itertools
+import random
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from benchmarks.synthetic import synthetic_policy
 from medpolicy import load_case, load_policy
 from medpolicy.solver.decide import maxboxes
 from medpolicy.solver.decide.decider import Decider
 from medpolicy.solver.decide.result import Decision
+from medpolicy.suite.casegen import CaseGenerator
 from medpolicy.tables.model import Case, Policy
 from tests import reference, request_reference
 from tests.conftest import ROOT
@@ -164,3 +167,63 @@ def test_past_a_work_limit_the_solver_answers_the_same(
         (0, 1) if walk_gave_up else (1, 0))
     request_gave_up = limits != ("brave.NODE_LIMIT",)
     assert ("pathway_solver" in vars(evaluated)) == request_gave_up
+
+
+def _synthetic(seed: int) -> tuple[Policy, CaseGenerator, random.Random]:
+    """A table shaped like a large prior-authorization policy (a procedure code splitting
+    120 rows, criteria, contraindication rows; ``benchmarks/synthetic.py``), pending when
+    no row matches, so its boxes are found lazily."""
+    policy = synthetic_policy(120, 12, seed)
+    return policy, CaseGenerator(policy, seed, pool=8, decider=Decider(policy)), \
+        random.Random(seed)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_evaluation_equals_the_solver_on_synthetic_prior_auth_tables(seed: int) -> None:
+    """Partial cases with 1-4 unknown facts get the solver's decision, every pathway
+    included (the solver's lazy search is exact at this size)."""
+    policy, generator, rng = _synthetic(seed)
+    options = {"max_pathways": 1000, "max_alternatives": 1000}
+    evaluated = Decider(policy, residual=True, **options)
+    solved = Decider(policy, residual=False, **options)
+    assert solved.pathway_solver.lazy
+    pends = 0
+    for n in range(30):
+        case = Case(f"c{n}", generator.partial(rng.randint(1, 4)), policy.id)
+        decision = evaluated.decide(case)
+        assert decision == solved.decide(case), case.facts
+        pends += decision.verdict == "pend"
+    assert pends >= 10 and evaluated.walked_calls >= 10
+
+
+def test_evaluated_pathways_are_sound_and_maximal_where_the_solver_falls_back() -> None:
+    """With 5-8 unknown facts the solver's lazy search may give up on every route and
+    fall back to the cheapest; evaluation still lists every maximal box. Each shown one
+    is checked against the decide program: sufficient, and no value can be added."""
+    policy, generator, rng = _synthetic(0)
+    evaluated = Decider(policy, residual=True, verify=True)  # verify: each route sufficient
+    checker = Decider(policy, residual=False)
+    domains = checker.table.domains
+    checked = 0
+    for n in range(6):
+        case = Case(f"c{n}", generator.partial(rng.randint(5, 8)), policy.id)
+        decision = evaluated.decide(case)
+        solved = checker.decide(case)
+        assert (decision.verdict, decision.reasons, decision.criteria, decision.relevant) == (
+            solved.verdict, solved.reasons, solved.criteria, solved.relevant)
+        known = checker.table.known_values(case)
+        for route in evaluated.documentation_request(
+                known, "approve" in evaluated.consequences(known).outcomes, 1000, 20,
+        ).pathways:
+            values = {}
+            for need in route.needs:
+                f = checker.table.fact_index[need.fact]
+                values[f] = frozenset(i for i in domains[f].indices()
+                                      if need.accepts(domains[f].concrete(i)))
+            assert checker.box_counterexample(known, values) is None
+            for f, allowed in values.items():
+                for extra in set(domains[f].indices()) - allowed:
+                    grown = {**values, f: allowed | {extra}}
+                    assert checker.box_counterexample(known, grown) is not None, (route, f)
+            checked += 1
+    assert checked >= 20
