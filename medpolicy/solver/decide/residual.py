@@ -7,13 +7,15 @@ intervals of a number, a boolean. This module evaluates the table over that
 space directly, and reads the routes to approval and the relevant facts off
 the outcome of every completion, with no solve and no rejection boxes:
 
-1. **Outcomes.** The completions are walked as a tree, one unknown fact per
-   level (most classes first, so the table's row index narrows the rows at
-   once). At each node three-valued evaluation of the rows (``settle.py``,
-   exact when it settles, exact at every leaf) may settle the outcome of the
-   whole subtree, which is then filled in without going deeper. The outcomes
-   land in a flat grid (mixed radix, the first fact most significant), so a
-   subtree is one contiguous run.
+1. **Outcomes.** Usually the brave walk that decided the case (``brave.py``)
+   has filled them in already. Otherwise the completions are walked here as a
+   tree, one unknown fact per level (most classes first, so the table's row
+   index narrows the rows at once). At each node three-valued evaluation of
+   the rows (``PartialEvaluator.settle``, exact when it settles, exact at
+   every leaf) may settle the outcome of the whole subtree, which is then
+   filled in without going deeper. The outcomes land in a flat grid
+   (``grid.py``: mixed radix, the first fact most significant), so a subtree
+   is one contiguous run.
 2. **Relevance.** A fact is relevant when two completions that differ only
    in it differ in outcome: when its classes do not all see the same outcomes
    (their *slices* of the grid differ).
@@ -23,11 +25,11 @@ the outcome of every completion, with no solve and no rejection boxes:
    merged classes (``maximal_boxes``) and mapped back to abstract values.
 
 It answers None, and the solver-based search runs instead, when the space is
-too large (``GRID_LIMIT`` completions) or the box enumeration passes its work
-limit: both count work, not time, so the choice does not depend on the
-machine's load. DESIGN.md "The documentation request" defines what is
-computed; the tests compare it with the brute-force reference and with the
-solver's search.
+too large (``GRID_LIMIT`` completions, ``FILL_NODES`` nodes) or the box
+enumeration passes ``BOX_WORK`` or ``ROUTE_LIMIT``: all count work, not time,
+so the choice does not depend on the machine's load. DESIGN.md "The
+documentation request" defines what is computed; the tests compare it with the
+brute-force reference and with the solver's search.
 """
 
 from __future__ import annotations
