@@ -13,7 +13,7 @@ there.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from medpolicy.logic.compiler import CompiledTable
@@ -164,23 +164,16 @@ class PartialEvaluator:
 
     def row_literals(self, row: int) -> Literals:
         """Per fact, the allowed values of every literal a row reads, through criteria."""
-        found = self._by_row.get(row)
-        if found is None:
-            table = self.table
-            found = _tupled(_literals_of([table.rows[row], *(
-                table.criteria[c] for c in table.criterion_closure[row])]))
-            self._by_row[row] = found
-        return found
+        table = self.table
+        return _remembered(self._by_row, row, lambda: [
+            table.rows[row], *(table.criteria[c] for c in table.criterion_closure[row])])
 
     def criterion_literals(self, criterion: int) -> Literals:
         """Per fact, the allowed values of every literal a criterion reads, through others."""
-        found = self._by_criterion.get(criterion)
-        if found is None:
-            table = self.table
-            found = _tupled(_literals_of([table.criteria[criterion], *(
-                table.criteria[c] for c in table.criterion_depends[criterion])]))
-            self._by_criterion[criterion] = found
-        return found
+        table = self.table
+        return _remembered(self._by_criterion, criterion, lambda: [
+            table.criteria[criterion],
+            *(table.criteria[c] for c in table.criterion_depends[criterion])])
 
 
 
@@ -207,5 +200,10 @@ def _literals_of(formulas: Iterable[Formula]) -> dict[int, set[frozenset[int]]]:
     return found
 
 
-def _tupled(sets: dict[int, set[frozenset[int]]]) -> Literals:
-    return {f: tuple(a) for f, a in sets.items()}
+def _remembered(memo: dict[int, Literals], key: int,
+                formulas: Callable[[], list[Formula]]) -> Literals:
+    """The literals of ``formulas()`` per fact, computed once per ``key``."""
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = {f: tuple(a) for f, a in _literals_of(formulas()).items()}
+    return found
